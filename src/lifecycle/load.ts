@@ -1,0 +1,87 @@
+/**
+ * Loading: one `import()` per URL per page, shared by every element; retries with backoff for
+ * network failures only (a module that does not parse or lacks `mount` is broken for good);
+ * `bootstrap` once per module.
+ */
+import type { MicroFrontend } from '../types.js';
+import { describe } from './errors.js';
+
+/** A loaded, validated MFE module and what the runtime derives from it once. */
+export interface LoadedModule {
+  url: string;
+  mfe: MicroFrontend;
+  /** `styles` as constructable sheets, built on first mount and shared by every instance. */
+  sheets?: CSSStyleSheet[];
+  booted?: Promise<void>;
+}
+
+/** Raised when the entry is reachable but unusable; never retried. */
+export class BadModule extends Error {}
+
+const modules = new Map<string, Promise<LoadedModule>>();
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A failed fetch (not a parse or evaluation error): worth another try. */
+const isNetwork = (e: unknown): boolean =>
+  e instanceof TypeError && /fetch|load|import/i.test(e.message);
+
+/** `fn` if it is a function: the exported member of any accepted export shape. */
+const pick = (m: Record<string, unknown> | undefined): MicroFrontend | undefined =>
+  m && typeof m.mount === 'function' ? (m as unknown as MicroFrontend) : undefined;
+
+const validate = (url: string, ns: Record<string, unknown>): MicroFrontend => {
+  const mfe =
+    pick(ns) ?? pick(ns.default as Record<string, unknown>) ?? pick(ns.mfe as Record<string, unknown>);
+  if (!mfe) throw new BadModule(`${url} does not export mount() (named, default or "mfe" export)`);
+  if (typeof mfe.unmount !== 'function') throw new BadModule(`${url} does not export unmount()`);
+  return mfe;
+};
+
+/** Turn a browser's terse import failure into "…/mfe.js could not be fetched (HTTP 404)". */
+const diagnose = async (url: string, e: unknown): Promise<string> => {
+  if (!isNetwork(e)) return `${url} failed to evaluate: ${describe(e)}`;
+  let why = describe(e);
+  try {
+    const res = await fetch(url, { cache: 'no-store' });
+    if (!res.ok) why = `HTTP ${res.status}`;
+  } catch {
+    why = 'network error';
+  }
+  return `${url} could not be fetched (${why})`;
+};
+
+/**
+ * Import `url` once per page. A network failure is tried `retries` more times after
+ * `delay`, `2×delay`, … ms; retries bypass the browser's cache of the failed request.
+ */
+export function loadModule(url: string, retries: number, delay: number): Promise<LoadedModule> {
+  let p = modules.get(url);
+  if (!p) {
+    p = (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const ns = (await import(/* @vite-ignore */ attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url)) as Record<string, unknown>;
+          return { url, mfe: validate(url, ns) };
+        } catch (e) {
+          if (e instanceof BadModule) throw e;
+          if (attempt >= retries || !isNetwork(e)) throw new BadModule(await diagnose(url, e), { cause: e });
+          await sleep(delay * 2 ** attempt);
+        }
+      }
+    })();
+    modules.set(url, p);
+    // A failed load is forgotten, so `reload()` or another element can try again.
+    p.catch(() => modules.delete(url));
+  }
+  return p;
+}
+
+/** Run the module's `bootstrap` once; a failed bootstrap is tried again at the next mount. */
+export function bootstrap(mod: LoadedModule): Promise<void> {
+  if (!mod.booted) {
+    mod.booted = new Promise<void>((r) => r(mod.mfe.bootstrap?.()));
+    mod.booted.catch(() => (mod.booted = undefined));
+  }
+  return mod.booted;
+}

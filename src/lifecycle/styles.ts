@@ -1,0 +1,44 @@
+/**
+ * `styles` become constructable stylesheets, built once per module and adopted by every
+ * instance (works under `style-src 'self'`: no `<style>` elements). `@font-face` rules are also
+ * installed once at document level, because fonts declared inside a shadow root do not load.
+ */
+import type { MfeStyles } from '../types.js';
+
+/** Relative `url()`s resolve against the MFE's folder, not the page (engines differ on `baseURL`). */
+const rebase = (css: string, base: string): string =>
+  css.replace(/url\(\s*(['"]?)([^'")]*)\1\s*\)/g, (m, q: string, u: string) =>
+    /^(data:|#|[a-z][\w+.-]*:)/i.test(u) ? m : `url(${q}${new URL(u, base).href}${q})`,
+  );
+
+const toSheet = (s: string | CSSStyleSheet, base: string): CSSStyleSheet => {
+  if (typeof s !== 'string') return s;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(rebase(s, base));
+  return sheet;
+};
+
+/** Build the module's sheets and hoist its `@font-face` rules to the document. */
+export function buildSheets(styles: MfeStyles | undefined, baseURL: string): CSSStyleSheet[] {
+  const sheets = (styles === undefined ? [] : Array.isArray(styles) ? styles : [styles]).map((s) => toSheet(s, baseURL));
+  const fonts = sheets.flatMap((s) => [...s.cssRules].filter((r) => r instanceof CSSFontFaceRule).map((r) => r.cssText));
+  if (fonts.length) document.adoptedStyleSheets = [...document.adoptedStyleSheets, toSheet(fonts.join('\n'), baseURL)];
+  return sheets;
+}
+
+const uses = new WeakMap<CSSStyleSheet, Map<DocumentOrShadowRoot, number>>();
+
+/**
+ * Adopt (`+1`) or release (`-1`) sheets in a root shared with other code (light DOM with
+ * `isolation="none"`): reference-counted, so the last instance to leave removes them.
+ */
+export function shareSheets(root: DocumentOrShadowRoot, sheets: CSSStyleSheet[], delta: 1 | -1): void {
+  for (const sheet of sheets) {
+    let counts = uses.get(sheet);
+    if (!counts) uses.set(sheet, (counts = new Map()));
+    const n = (counts.get(root) ?? 0) + delta;
+    counts.set(root, n);
+    if (delta > 0 && n === 1) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    if (n === 0) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== sheet);
+  }
+}
