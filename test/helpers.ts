@@ -1,0 +1,45 @@
+/** Shared helpers for the browser tests. */
+import '../src/index.js';
+import { fixture, html, oneEvent } from '@open-wc/testing';
+import type { MfeErrorDetail, MfeHost } from '../src/index.js';
+
+let n = 0;
+/** A unique token per call, so each test imports its own copy of a scenario module. */
+export const uid = (): string => `${Date.now().toString(36)}-${++n}`;
+
+/** URL of a scenario MFE (test/fixtures/scenarios/<name>.js), unique to the caller. */
+export const scenario = (name: string, prefix = ''): string =>
+  new URL(`${prefix}/test/fixtures/scenarios/${name}.js?t=${uid()}`, location.origin).href;
+
+type Log = Record<string, string[]>;
+/** What a scenario module recorded (see test/fixtures/scenarios/_log.js). */
+export const logOf = (url: string): string[] => (((globalThis as unknown as { __mfeLog?: Log }).__mfeLog ??= {})[url] ??= []);
+
+type Gate = { resolve(): void; promise: Promise<void> };
+/** Open the gate a `gated.js` / `hang-load.js` scenario waits on (before or after it got there). */
+export const openGate = (url: string): void => {
+  const gates = ((globalThis as unknown as { __gate?: Record<string, Gate> }).__gate ??= {});
+  if (!gates[url]) {
+    let resolve!: () => void;
+    gates[url] = { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+  }
+  gates[url].resolve();
+};
+
+/** Create an <mfe-host> for `src` with optional attributes, and wait for it to settle. */
+export async function host(src: string, attrs: Record<string, string> = {}): Promise<MfeHost> {
+  const el = document.createElement('mfe-host');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.setAttribute('src', src);
+  const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+  wrapper.append(el);
+  await el.settled;
+  return el;
+}
+
+/** Wait for the next `mfe-error` on `el` and return its detail. */
+export const nextError = async (el: HTMLElement): Promise<MfeErrorDetail> =>
+  (await oneEvent(el, 'mfe-error')).detail as MfeErrorDetail;
+
+/** Silence the runtime's console.error for errors a test provokes on purpose. */
+export const quiet = (e: Event): void => e.preventDefault();
