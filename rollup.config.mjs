@@ -1,6 +1,7 @@
 // Builds dist/: the npm entry points (ESM + .d.ts, dependencies left as imports so apps dedupe
-// them) and dist/mfe-host.min.js, the whole browser runtime in one minified file with its
-// dependencies inside (for a plain <script type="module"> and for the size budget).
+// them) and dist/browser/mfe-host.min.js, the browser runtime minified with its dependencies
+// inside (for a plain <script type="module"> and for the size budget), plus the chunks it
+// loads on demand (lazy loading, isolation="none", error diagnosis, prefetch).
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -13,7 +14,7 @@ const ts = (declarations) =>
     exclude: ['test/**', 'demo/**'],
     compilerOptions: declarations
       ? { noEmit: false, declaration: true, declarationDir: 'dist/types', rootDir: 'src', outDir: 'dist' }
-      : { noEmit: false, declaration: false, outDir: 'dist' },
+      : { noEmit: false, declaration: false, outDir: 'dist/browser' },
   });
 
 const external = (id) =>
@@ -29,6 +30,6 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [nodeResolve(), ts(false), terser({ ecma: 2022, module: true, compress: { passes: 2 } })],
-    output: { file: 'dist/mfe-host.min.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist/browser', entryFileNames: 'mfe-host.min.js', chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
   },
 ];

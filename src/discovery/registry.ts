@@ -3,6 +3,7 @@
  * manifests plug in here.
  */
 import { state } from './config.js';
+import { abs } from './url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 
 /** One remote, as in the manifest. */
@@ -25,7 +26,6 @@ export interface ResolvedRemote {
   format?: MfeFormat;
 }
 
-const abs = (url: string): string => new URL(url, document.baseURI).href;
 
 export const registry = {
   /** Resolve `name` to its entry; rejects with a message naming the MFE when it is unknown or disabled. */
@@ -45,9 +45,7 @@ export const registry = {
   },
   /** Start downloading `name`'s entry without running it. */
   async prefetch(name: string): Promise<void> {
-    const { entry } = await registry.resolve(name);
-    if (!document.head.querySelector(`link[rel=modulepreload][href="${CSS.escape(entry)}"]`)) {
-      document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', href: entry }));
-    }
+    const [{ entry }, { preload }] = await Promise.all([registry.resolve(name), import('./prefetch.js')]);
+    preload(entry);
   },
 };

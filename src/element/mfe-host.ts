@@ -10,11 +10,11 @@ import { ReactiveElement } from '@lit/reactive-element';
 import type { MfeErrorDetail, MfeEventDetail, MfeHostEventMap, MfePhase, MfeStatus, MountContext } from '../types.js';
 import { state, onConfigChange } from '../discovery/config.js';
 import { registry } from '../discovery/registry.js';
+import { abs } from '../discovery/url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 import { MfeError, describe } from '../lifecycle/errors.js';
-import { BadModule, bootstrap, loadModule, type LoadedModule } from '../lifecycle/load.js';
-import { buildSheets, shareSheets } from '../lifecycle/styles.js';
-import { isBusy, showsContent } from '../lifecycle/status.js';
+import { bootstrap, loadModule, type LoadedModule } from '../lifecycle/load.js';
+import { buildSheets } from '../lifecycle/styles.js';
 import { scopedBus } from '../events/bus.js';
 
 export type ErrorHandling = 'fail' | 'fallback' | 'degrade';
@@ -27,8 +27,8 @@ interface Mounted {
   abort: AbortController;
   container: HTMLElement;
   detail: MfeEventDetail;
-  /** The root the MFE's styles were shared into, with `isolation="none"`. */
-  styleRoot?: DocumentOrShadowRoot;
+  /** Undoes the style sharing of `isolation="none"`. */
+  unshare?: () => void;
 }
 
 /** Thrown inside an attempt that is no longer wanted. */
@@ -39,7 +39,6 @@ const TIMEOUT = Symbol('timeout');
 const hostSheet = new CSSStyleSheet();
 hostSheet.replaceSync(':host{display:block}[hidden]{display:none!important}');
 
-const abs = (url: string): string => new URL(url, document.baseURI).href;
 const now = (): number => performance.now();
 const run = <T>(fn: () => T | Promise<T>): Promise<T> => new Promise<T>((r) => r(fn()));
 
@@ -48,6 +47,7 @@ const race = <T>(p: Promise<T>, signal: AbortSignal | undefined, ms: number): Pr
   new Promise<T>((resolve, reject) => {
     const stale = (): void => reject(STALE);
     const timer = setTimeout(() => reject(TIMEOUT), Math.max(0, ms));
+    if (signal?.aborted) stale();
     signal?.addEventListener('abort', stale);
     p.then(resolve, reject).finally(() => {
       clearTimeout(timer);
@@ -115,6 +115,7 @@ export class MfeHost extends ReactiveElement {
   #reloads = 0;
   #seen = false;
   #offConfig?: () => void;
+  #unlazy?: () => void;
   #slots?: { def: HTMLSlotElement; loading: HTMLSlotElement; error: HTMLSlotElement; content: HTMLSlotElement };
 
   constructor() {
@@ -162,8 +163,7 @@ export class MfeHost extends ReactiveElement {
       this.props = props as Record<string, unknown>;
     } catch (e) {
       // Keep the last good props; the MFE is neither broken nor remounted.
-      const entry = this.#mounted?.detail.entry ?? '';
-      this.#report(this.#mounted ? 'update' : 'mount', entry, `the props attribute of ${entry || this.src || 'the element'} is not valid: ${describe(e)}`, e);
+      this.#report(this.#mounted ? 'update' : 'mount', this.#mounted?.detail.entry ?? '', `props attribute: ${describe(e)}`, e);
     }
   }
 
@@ -187,7 +187,7 @@ export class MfeHost extends ReactiveElement {
       if (this.#failedPhase === 'resolve') this.#failedKey = undefined;
       this.#kick();
     });
-    if (this.loading === 'lazy' && !this.#seen) MfeHost.#io().observe(this);
+    this.#lazy();
     this.#kick();
   }
 
@@ -198,30 +198,28 @@ export class MfeHost extends ReactiveElement {
       if (this.isConnected) return;
       this.#offConfig?.();
       this.#offConfig = undefined;
-      MfeHost.#observer?.unobserve(this);
+      this.#unlazy?.();
+      this.#unlazy = undefined;
       this.#kick();
     });
   }
 
   protected override updated(): void {
-    if (this.loading === 'lazy' && !this.#seen && this.isConnected) MfeHost.#io().observe(this);
+    this.#lazy();
     this.#kick();
   }
 
-  static #observer?: IntersectionObserver;
-  static #io(): IntersectionObserver {
-    return (MfeHost.#observer ??= new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) {
-          if (!e.isIntersecting) continue;
-          const el = e.target as MfeHost;
-          MfeHost.#observer?.unobserve(el);
-          el.#seen = true;
-          el.#kick();
-        }
-      },
-      { rootMargin: '200px' },
-    ));
+  /** With `loading="lazy"`, wait until near the viewport (the observer loads on demand). */
+  #lazy(): void {
+    if (this.loading !== 'lazy' || this.#seen || this.#unlazy || !this.isConnected) return;
+    this.#unlazy = () => {};
+    import('./lazy.js').then(({ whenNear }) => {
+      if (this.#unlazy)
+        this.#unlazy = whenNear(this, () => {
+          this.#seen = true;
+          this.#kick();
+        });
+    });
   }
 
   /** What should be mounted, as a comparable key; "" for nothing. */
@@ -269,41 +267,60 @@ export class MfeHost extends ReactiveElement {
 
   async #mount(key: string): Promise<void> {
     const attempt = (this.#attempt = new AbortController());
+    const { signal } = attempt;
     this.#attemptKey = key;
     this.#failedKey = this.#failedPhase = undefined;
     this.#setStatus('loading');
-    const t0 = now();
-    let deadline = t0 + this.timeout;
-    let name = this.name ?? '';
+    let t = now();
+    let deadline = t + this.timeout;
+    const name = this.name ?? '';
     let phase: MfePhase = 'resolve';
     let entry = '';
+    let fallback = this.fallback && abs(this.fallback);
+    let format = this.format;
+    let version: string | undefined;
+    /** Wait for `p` within the deadline, unless the attempt is abandoned. */
+    const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal, deadline - now());
     try {
-      let version: string | undefined;
-      let fallback = this.fallback ? abs(this.fallback) : undefined;
-      let format = this.format;
-      if (this.src) {
-        entry = abs(this.src);
-      } else {
-        const r = await race(registry.resolve(name), attempt.signal, deadline - now());
-        ({ entry, version } = r);
-        fallback ??= r.fallback;
-        format = r.format ?? format;
-      }
-      if (format !== 'esm') throw new Error(`format="${format}" is not supported by this build`);
-      if (this.isolation !== 'shadow' && this.isolation !== 'none')
-        throw new Error(`isolation="${this.isolation}" is not supported by this build`);
-      const tResolve = now() - t0;
+      if (this.src) entry = abs(this.src);
+      else ({ entry, version, fallback = fallback, format = format } = await wait(registry.resolve(name)));
+      if (format !== 'esm') throw `format="${format}" is not supported yet`;
+      if (this.isolation !== 'shadow' && this.isolation !== 'none') throw `isolation="${this.isolation}" is not supported yet`;
+      const timing = { resolve: now() - t, load: 0, mount: 0 };
       const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
-      for (let i = 0; i < entries.length; i++) {
-        entry = entries[i];
-        if (i) deadline = now() + this.timeout;
+      for (const [i, url] of entries.entries()) {
+        entry = url;
+        t = now();
+        if (i) deadline = t + this.timeout;
+        const detail: MfeEventDetail = { name, entry, version };
         try {
           phase = 'load';
-          const t1 = now();
-          return await this.#mountEntry(key, attempt.signal, deadline, { name, entry, version }, (p) => (phase = p), t1, tResolve);
+          const mod = await wait(loadModule(entry, this.retries, state.retryDelay));
+          phase = 'bootstrap';
+          await wait(bootstrap(mod));
+          this.#emit('mfe-loaded', detail);
+          timing.load = now() - t;
+          t = now();
+          phase = 'mount';
+          this.#setStatus('mounting');
+          const m = await this.#create(key, mod, detail);
+          const mounting = run(() => mod.mfe.mount(m.ctx));
+          try {
+            await wait(mounting);
+          } catch (e) {
+            // Still running (timed out or no longer wanted): undo it whenever it finishes.
+            if (e === STALE || e === TIMEOUT) mounting.then(() => mod.mfe.unmount(m.ctx)).catch(() => {});
+            this.#teardown(m);
+            throw e;
+          }
+          this.#mounted = m;
+          this.#setStatus('mounted');
+          timing.mount = now() - t;
+          this.#emit('mfe-mounted', { ...detail, timing });
+          return;
         } catch (e) {
           if (e === STALE || i === entries.length - 1) throw e;
-          this.#report(phase, entry, this.#message(e, phase, entry), e, entries[i + 1]);
+          this.#report(phase, entry, this.#reason(e), e, entries[i + 1]);
         }
       }
     } catch (e) {
@@ -311,36 +328,19 @@ export class MfeHost extends ReactiveElement {
       this.#failedKey = key;
       this.#failedPhase = phase;
       this.#setStatus('error');
-      this.#report(phase, entry, this.#message(e, phase, entry), e);
+      this.#report(phase, entry, this.#reason(e), e);
     } finally {
       if (this.#attempt === attempt) this.#attempt = undefined;
     }
   }
 
-  #message(e: unknown, phase: MfePhase, entry: string): string {
-    if (e === TIMEOUT) return `${entry || this.name} timed out after ${this.timeout} ms in ${phase}`;
-    if (e instanceof BadModule) return e.message;
-    if (phase === 'resolve' || phase === 'load') return describe(e).replace(/^Error: /, '');
-    return `${phase}() of ${entry} failed: ${describe(e)}`;
+  #reason(e: unknown): string {
+    return e === TIMEOUT ? `timed out after ${this.timeout} ms` : describe(e);
   }
 
-  async #mountEntry(
-    key: string,
-    signal: AbortSignal,
-    deadline: number,
-    detail: MfeEventDetail,
-    setPhase: (p: MfePhase) => void,
-    t1: number,
-    tResolve: number,
-  ): Promise<void> {
-    const { entry, name, version } = detail;
-    const mod = await race(loadModule(entry, this.retries, state.retryDelay), signal, deadline - now());
-    setPhase('bootstrap');
-    await race(bootstrap(mod), signal, deadline - now());
-    this.#emit('mfe-loaded', detail);
-    const t2 = now();
-    setPhase('mount');
-    this.#setStatus('mounting');
+  /** The container, styles and context of one mount. */
+  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail): Promise<Mounted> {
+    const { name, entry, version } = detail;
     const baseUrl = new URL('.', entry).href;
     const sheets = (mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl));
     const shadow = this.isolation === 'shadow';
@@ -348,14 +348,17 @@ export class MfeHost extends ReactiveElement {
     const container = document.createElement('div');
     container.setAttribute('part', 'content');
     container.hidden = true;
-    let styleRoot: DocumentOrShadowRoot | undefined;
+    let unshare: (() => void) | undefined;
     if (shadow) {
       root.adoptedStyleSheets = [hostSheet, ...sheets];
       root.append(container);
     } else {
+      const { shareSheets } = await import('../lifecycle/shared-sheets.js');
+      const styleRoot = this.getRootNode() as Document | ShadowRoot;
+      shareSheets(styleRoot, sheets, 1);
+      unshare = () => shareSheets(styleRoot, sheets, -1);
       container.slot = 'mfe-content';
       this.append(container);
-      shareSheets((styleRoot = this.getRootNode() as Document | ShadowRoot), sheets, 1);
     }
     const abort = new AbortController();
     const ctx: MountContext = {
@@ -370,19 +373,7 @@ export class MfeHost extends ReactiveElement {
       signal: abort.signal,
       navigate,
     };
-    const m: Mounted = { key, mod, ctx, abort, container, detail, styleRoot };
-    const mounting = run(() => mod.mfe.mount(ctx));
-    try {
-      await race(mounting, signal, deadline - now());
-    } catch (e) {
-      // Still running (timed out or no longer wanted): undo it whenever it finishes.
-      if (e === STALE || e === TIMEOUT) mounting.then(() => mod.mfe.unmount(ctx)).catch(() => {});
-      this.#teardown(m);
-      throw e;
-    }
-    this.#mounted = m;
-    this.#setStatus('mounted');
-    this.#emit('mfe-mounted', { ...detail, timing: { resolve: tResolve, load: t2 - t1, mount: now() - t2 } });
+    return { key, mod, ctx, abort, container, detail, unshare };
   }
 
   async #update(m: Mounted): Promise<void> {
@@ -398,7 +389,7 @@ export class MfeHost extends ReactiveElement {
       await race(run(() => update(m.ctx)), undefined, this.timeout);
       this.#emit('mfe-updated', m.detail);
     } catch (e) {
-      this.#report('update', m.detail.entry, this.#message(e, 'update', m.detail.entry), e);
+      this.#report('update', m.detail.entry, this.#reason(e), e);
     }
   }
 
@@ -407,7 +398,7 @@ export class MfeHost extends ReactiveElement {
     try {
       await race(run(() => m.mod.mfe.unmount(m.ctx)), undefined, this.timeout);
     } catch (e) {
-      this.#report('unmount', m.detail.entry, this.#message(e, 'unmount', m.detail.entry), e);
+      this.#report('unmount', m.detail.entry, this.#reason(e), e);
     }
     this.#teardown(m);
     this.#mounted = undefined;
@@ -419,7 +410,7 @@ export class MfeHost extends ReactiveElement {
   #teardown(m: Mounted): void {
     m.abort.abort();
     m.container.remove();
-    if (m.styleRoot) shareSheets(m.styleRoot, m.mod.sheets ?? [], -1);
+    if (m.unshare) m.unshare();
     else (this.renderRoot as ShadowRoot).adoptedStyleSheets = [hostSheet];
   }
 
@@ -435,11 +426,13 @@ export class MfeHost extends ReactiveElement {
     if (!s) return;
     const st = this.#status;
     const error = st === 'error' && this.errorHandling !== 'degrade' && s.error.assignedNodes().length > 0;
-    s.loading.hidden = !isBusy(st);
+    // The MFE is shown only once mounted, so a half-mounted one is never visible.
+    const shown = st === 'mounted' || st === 'unmounting';
+    s.loading.hidden = st !== 'loading' && st !== 'mounting';
     s.error.hidden = !error;
-    s.def.hidden = showsContent(st) || error;
-    s.content.hidden = !showsContent(st);
-    if (this.#mounted) this.#mounted.container.hidden = !showsContent(st);
+    s.def.hidden = shown || error;
+    s.content.hidden = !shown;
+    if (this.#mounted) this.#mounted.container.hidden = !shown;
   }
 
   #emit<K extends keyof MfeHostEventMap>(type: K, detail: MfeHostEventMap[K]['detail']): boolean {

@@ -1,9 +1,9 @@
 import type { MfePhase } from '../types.js';
 
 /**
- * Every failure the runtime reports. The message always starts with the MFE's name and
- * names the entry URL and the cause, e.g.
- * `billing: https://cdn/billing/mfe.js does not export mount()`.
+ * Every failure the runtime reports, in one shape:
+ * `billing: https://cdn/billing/mfe.js load failed: HTTP 404` —
+ * the MFE's name, the entry URL (when there is one), the phase and the cause.
  */
 export class MfeError extends Error {
   /** The MFE's registry name ("" for an element with only `src`). */
@@ -12,8 +12,8 @@ export class MfeError extends Error {
   readonly entry: string;
   readonly phase: MfePhase;
 
-  constructor(mfe: string, entry: string, phase: MfePhase, message: string, cause?: unknown) {
-    super(`${mfe || '<mfe-host>'}: ${message}`, { cause });
+  constructor(mfe: string, entry: string, phase: MfePhase, reason: string, cause?: unknown) {
+    super(`${mfe || '<mfe-host>'}: ${entry && entry + ' '}${phase} failed: ${reason}`, { cause });
     this.name = 'MfeError';
     this.mfe = mfe;
     this.entry = entry;
@@ -21,6 +21,6 @@ export class MfeError extends Error {
   }
 }
 
-/** A short, single-line description of anything thrown. */
+/** A short description of anything thrown: `SyntaxError: …`, or the bare message of a plain Error. */
 export const describe = (e: unknown): string =>
-  e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  e instanceof Error ? (e.name === 'Error' ? e.message : `${e.name}: ${e.message}`) : String(e);

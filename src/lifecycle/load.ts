@@ -4,7 +4,6 @@
  * `bootstrap` once per module.
  */
 import type { MicroFrontend } from '../types.js';
-import { describe } from './errors.js';
 
 /** A loaded, validated MFE module and what the runtime derives from it once. */
 export interface LoadedModule {
@@ -30,25 +29,12 @@ const isNetwork = (e: unknown): boolean =>
 const pick = (m: Record<string, unknown> | undefined): MicroFrontend | undefined =>
   m && typeof m.mount === 'function' ? (m as unknown as MicroFrontend) : undefined;
 
-const validate = (url: string, ns: Record<string, unknown>): MicroFrontend => {
+const validate = (ns: Record<string, unknown>): MicroFrontend => {
   const mfe =
     pick(ns) ?? pick(ns.default as Record<string, unknown>) ?? pick(ns.mfe as Record<string, unknown>);
-  if (!mfe) throw new BadModule(`${url} does not export mount() (named, default or "mfe" export)`);
-  if (typeof mfe.unmount !== 'function') throw new BadModule(`${url} does not export unmount()`);
+  if (!mfe) throw new BadModule('does not export mount()');
+  if (typeof mfe.unmount !== 'function') throw new BadModule('does not export unmount()');
   return mfe;
-};
-
-/** Turn a browser's terse import failure into "…/mfe.js could not be fetched (HTTP 404)". */
-const diagnose = async (url: string, e: unknown): Promise<string> => {
-  if (!isNetwork(e)) return `${url} failed to evaluate: ${describe(e)}`;
-  let why = describe(e);
-  try {
-    const res = await fetch(url, { cache: 'no-store' });
-    if (!res.ok) why = `HTTP ${res.status}`;
-  } catch {
-    why = 'network error';
-  }
-  return `${url} could not be fetched (${why})`;
 };
 
 /**
@@ -62,10 +48,13 @@ export function loadModule(url: string, retries: number, delay: number): Promise
       for (let attempt = 0; ; attempt++) {
         try {
           const ns = (await import(/* @vite-ignore */ attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url)) as Record<string, unknown>;
-          return { url, mfe: validate(url, ns) };
+          return { url, mfe: validate(ns) };
         } catch (e) {
           if (e instanceof BadModule) throw e;
-          if (attempt >= retries || !isNetwork(e)) throw new BadModule(await diagnose(url, e), { cause: e });
+          if (attempt >= retries || !isNetwork(e)) {
+            const { diagnose } = await import('./diagnose.js');
+            throw new BadModule(await diagnose(url, e, isNetwork(e)), { cause: e });
+          }
           await sleep(delay * 2 ** attempt);
         }
       }

@@ -25,20 +25,3 @@ export function buildSheets(styles: MfeStyles | undefined, baseURL: string): CSS
   if (fonts.length) document.adoptedStyleSheets = [...document.adoptedStyleSheets, toSheet(fonts.join('\n'), baseURL)];
   return sheets;
 }
-
-const uses = new WeakMap<CSSStyleSheet, Map<DocumentOrShadowRoot, number>>();
-
-/**
- * Adopt (`+1`) or release (`-1`) sheets in a root shared with other code (light DOM with
- * `isolation="none"`): reference-counted, so the last instance to leave removes them.
- */
-export function shareSheets(root: DocumentOrShadowRoot, sheets: CSSStyleSheet[], delta: 1 | -1): void {
-  for (const sheet of sheets) {
-    let counts = uses.get(sheet);
-    if (!counts) uses.set(sheet, (counts = new Map()));
-    const n = (counts.get(root) ?? 0) + delta;
-    counts.set(root, n);
-    if (delta > 0 && n === 1) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    if (n === 0) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== sheet);
-  }
-}

@@ -36,7 +36,7 @@ describe('registry (configure({ remotes }))', () => {
     document.body.append(el);
     const d = await error;
     expect(d.phase).to.equal('resolve');
-    expect(d.error.message).to.equal(`${name}: remote "${name}" is disabled`);
+    expect(d.error.message).to.equal(`${name}: resolve failed: remote "${name}" is disabled`);
     el.remove();
   });
 

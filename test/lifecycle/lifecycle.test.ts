@@ -116,7 +116,7 @@ describe('lifecycle', () => {
     el.src = scenario('happy');
     const detail = (await error).detail as MfeErrorDetail;
     expect(detail.phase).to.equal('unmount');
-    expect(detail.error.message).to.equal(`sticky: unmount() of ${src} failed: Error: unmount exploded`);
+    expect(detail.error.message).to.equal(`sticky: ${src} unmount failed: unmount exploded`);
     expect(await el.settled).to.equal('mounted');
     expect(el.shadowRoot!.textContent).not.to.contain('will not leave quietly');
     expect(el.shadowRoot!.querySelectorAll('[part=content]')).to.have.length(1);
