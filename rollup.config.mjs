@@ -6,30 +6,56 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const ts = (declarations) =>
+/**
+ * The minified bundle carries no comments; the licences of what it bundles ship beside it in
+ * THIRD-PARTY-LICENSES.txt (lit's BSD-3-Clause notice), as minifiers' "extract comments" do.
+ */
+const licenses = () => ({
+  name: 'third-party-licenses',
+  generateBundle() {
+    const lit = readFileSync(new URL('./node_modules/@lit/reactive-element/LICENSE', import.meta.url), 'utf8');
+    this.emitFile({
+      type: 'asset',
+      fileName: 'THIRD-PARTY-LICENSES.txt',
+      source: `mfe-host bundles @lit/reactive-element (https://lit.dev), under this licence:\n\n${lit}`,
+    });
+  },
+});
+
+const at = (p) => new URL(p, import.meta.url).pathname;
+
+const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src' }) =>
   typescript({
-    tsconfig: './tsconfig.json',
-    include: ['src/**/*.ts'].map((p) => new URL(p, import.meta.url).pathname),
+    tsconfig,
+    include: [at(include)],
     exclude: ['test/**', 'demo/**'],
-    compilerOptions: declarations
-      ? { noEmit: false, declaration: true, declarationDir: 'dist/types', rootDir: 'src', outDir: 'dist' }
-      : { noEmit: false, declaration: false, outDir: 'dist/browser' },
+    // Absolute paths: tsconfig-relative ones would resolve against src/server/ for the server.
+    compilerOptions: { noEmit: false, declaration: !!declarationDir, declarationDir: declarationDir && at(declarationDir), rootDir: at(rootDir), outDir: at(outDir) },
   });
 
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || id.startsWith('@lit/reactive-element');
 
 export default [
+  // Browser entry for bundlers: dependencies stay imports.
   {
-    input: { index: 'src/index.ts', 'server/index': 'src/server/index.ts' },
+    input: { index: 'src/index.ts' },
     external,
-    plugins: [ts(true)],
+    plugins: [ts({ declarationDir: 'dist/types' })],
     output: { dir: 'dist', format: 'es', sourcemap: true },
+  },
+  // Node entry, built on its own so it never shares a chunk with browser code.
+  {
+    input: { index: 'src/server/index.ts' },
+    external,
+    plugins: [ts({ tsconfig: './src/server/tsconfig.json', include: 'src/server/**/*.ts', rootDir: 'src/server', outDir: 'dist/server', declarationDir: 'dist/server' })],
+    output: { dir: 'dist/server', format: 'es', sourcemap: true },
   },
   {
     input: 'src/index.ts',
-    plugins: [nodeResolve(), ts(false), terser({ ecma: 2022, module: true, compress: { passes: 2 } })],
+    plugins: [nodeResolve(), ts({ outDir: 'dist/browser' }), terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }), licenses()],
     output: { dir: 'dist/browser', entryFileNames: 'mfe-host.min.js', chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
   },
 ];

@@ -121,7 +121,7 @@ export class MfeHost extends ReactiveElement {
   constructor() {
     super();
     this.props = {};
-    this.timeout = 10000;
+    this.timeout = 1e4;
     this.retries = 2;
     this.errorHandling = 'fail';
     this.isolation = 'shadow';
@@ -136,11 +136,10 @@ export class MfeHost extends ReactiveElement {
 
   /** Resolves with the status once the lifecycle has nothing left to do. */
   get settled(): Promise<MfeStatus> {
-    return (async () => {
-      await this.updateComplete;
+    return this.updateComplete.then(async () => {
       while (this.#running) await this.#queue;
       return this.#status;
-    })();
+    });
   }
 
   /** Resolve again, unmount, load and mount. Resolves with the new status. */
@@ -163,7 +162,7 @@ export class MfeHost extends ReactiveElement {
       this.props = props as Record<string, unknown>;
     } catch (e) {
       // Keep the last good props; the MFE is neither broken nor remounted.
-      this.#report(this.#mounted ? 'update' : 'mount', this.#mounted?.detail.entry ?? '', `props attribute: ${describe(e)}`, e);
+      this.#report(this.#mounted ? 'update' : 'mount', this.#mounted?.detail.entry ?? '', e, undefined, `props attribute: ${describe(e)}`);
     }
   }
 
@@ -242,7 +241,7 @@ export class MfeHost extends ReactiveElement {
           await this.#step();
         }
       } catch (e) {
-        this.#report('mount', '', `internal error: ${describe(e)}`, e);
+        this.#report('mount', '', e);
       } finally {
         this.#running = false;
       }
@@ -320,7 +319,7 @@ export class MfeHost extends ReactiveElement {
           return;
         } catch (e) {
           if (e === STALE || i === entries.length - 1) throw e;
-          this.#report(phase, entry, this.#reason(e), e, entries[i + 1]);
+          this.#report(phase, entry, e, entries[i + 1]);
         }
       }
     } catch (e) {
@@ -328,14 +327,10 @@ export class MfeHost extends ReactiveElement {
       this.#failedKey = key;
       this.#failedPhase = phase;
       this.#setStatus('error');
-      this.#report(phase, entry, this.#reason(e), e);
+      this.#report(phase, entry, e);
     } finally {
       if (this.#attempt === attempt) this.#attempt = undefined;
     }
-  }
-
-  #reason(e: unknown): string {
-    return e === TIMEOUT ? `timed out after ${this.timeout} ms` : describe(e);
   }
 
   /** The container, styles and context of one mount. */
@@ -383,23 +378,23 @@ export class MfeHost extends ReactiveElement {
     if (!update) {
       m.key = ''; // no update(): remount with the new props
       this.#dirty = true;
-      return;
-    }
+    } else if (await this.#call(m, 'update', update)) this.#emit('mfe-updated', m.detail);
+  }
+
+  /** Run an `update`/`unmount` within the timeout; report and return false when it fails. */
+  async #call(m: Mounted, phase: MfePhase, fn: (ctx: MountContext) => unknown): Promise<boolean> {
     try {
-      await race(run(() => update(m.ctx)), undefined, this.timeout);
-      this.#emit('mfe-updated', m.detail);
+      await race(run(() => fn(m.ctx)), undefined, this.timeout);
+      return true;
     } catch (e) {
-      this.#report('update', m.detail.entry, this.#reason(e), e);
+      this.#report(phase, m.detail.entry, e);
+      return false;
     }
   }
 
   async #unmount(m: Mounted): Promise<void> {
     this.#setStatus('unmounting');
-    try {
-      await race(run(() => m.mod.mfe.unmount(m.ctx)), undefined, this.timeout);
-    } catch (e) {
-      this.#report('unmount', m.detail.entry, this.#reason(e), e);
-    }
+    await this.#call(m, 'unmount', m.mod.mfe.unmount);
     this.#teardown(m);
     this.#mounted = undefined;
     this.#setStatus('idle');
@@ -440,11 +435,11 @@ export class MfeHost extends ReactiveElement {
   }
 
   /** The one place failures go: an `mfe-error` event, and the console unless cancelled or degraded. */
-  #report(phase: MfePhase, entry: string, message: string, cause: unknown, fallback?: string): void {
+  #report(phase: MfePhase, entry: string, cause: unknown, fallback?: string, reason?: string): void {
     const name = this.name ?? '';
-    const error = new MfeError(name, entry, phase, message, cause === TIMEOUT ? undefined : cause);
-    const detail: MfeErrorDetail = { name, entry, phase, error };
-    if (fallback) detail.fallback = fallback;
+    const timeout = cause === TIMEOUT;
+    const error = new MfeError(name, entry, phase, reason ?? (timeout ? `timed out after ${this.timeout} ms` : describe(cause)), timeout ? undefined : cause);
+    const detail: MfeErrorDetail = { name, entry, phase, error, fallback };
     if (this.#emit('mfe-error', detail) && this.errorHandling !== 'degrade') console.error(error);
   }
 }

@@ -1,17 +1,13 @@
 /**
- * Error path only, loaded on demand: turn a browser's terse import failure ("Importing a module
- * script failed.") into its cause: `HTTP 404`, `network error`, or the parse/evaluation error.
+ * Error path only, loaded on demand: find the cause behind a browser's terse import failure
+ * ("Importing a module script failed." in WebKit).
  */
-import { describe } from './errors.js';
-
-export async function diagnose(url: string, e: unknown, network: boolean): Promise<string> {
-  if (network) {
-    try {
-      const res = await fetch(url, { cache: 'no-store' });
-      if (!res.ok) return `HTTP ${res.status}`;
-    } catch {
-      return 'network error';
-    }
+/** `HTTP <status>` or `network error` when fetching `url` shows why; otherwise undefined. */
+export async function diagnose(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { cache: 'no-store' });
+    if (!res.ok) return `HTTP ${res.status}`;
+  } catch {
+    return 'network error';
   }
-  return describe(e);
 }

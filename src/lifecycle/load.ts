@@ -4,6 +4,7 @@
  * `bootstrap` once per module.
  */
 import type { MicroFrontend } from '../types.js';
+import { describe } from './errors.js';
 
 /** A loaded, validated MFE module and what the runtime derives from it once. */
 export interface LoadedModule {
@@ -51,9 +52,10 @@ export function loadModule(url: string, retries: number, delay: number): Promise
           return { url, mfe: validate(ns) };
         } catch (e) {
           if (e instanceof BadModule) throw e;
-          if (attempt >= retries || !isNetwork(e)) {
-            const { diagnose } = await import('./diagnose.js');
-            throw new BadModule(await diagnose(url, e, isNetwork(e)), { cause: e });
+          const network = isNetwork(e);
+          if (attempt >= retries || !network) {
+            const why = network && (await (await import('./diagnose.js')).diagnose(url));
+            throw new BadModule(why || describe(e), { cause: e });
           }
           await sleep(delay * 2 ** attempt);
         }

@@ -1,0 +1,47 @@
+// The size budget of the main browser entry, checked on the built bundle (npm test builds first).
+// Deterministic: gzip level 9 of dist/browser/mfe-host.min.js with everything it imports
+// statically (on-demand chunks loaded with import() are not part of the entry's cost).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const dir = new URL('../../dist/browser/', import.meta.url);
+/** Goal from DEVELOPERS.md: element, lifecycle, discovery and bus in ≤ 6 KB min+gzip. */
+const GOAL = 6 * 1024;
+/** What this build may not exceed (a ratchet: lower it as the entry shrinks toward GOAL). */
+const CEILING = 6500;
+
+/** The entry and every chunk it imports statically, each once. */
+function entryClosure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(new URL(file, dir), 'utf8');
+  for (const [, dep] of code.matchAll(/(?:^|[;}])\s*(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) entryClosure(dep, seen);
+  return seen;
+}
+
+test('the main browser entry stays within its size ceiling', () => {
+  assert.ok(existsSync(new URL('mfe-host.min.js', dir)), 'run npm run build first');
+  const files = [...entryClosure('mfe-host.min.js')];
+  const code = files.map((f) => readFileSync(new URL(f, dir), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '')).join('\n');
+  const size = gzipSync(code, { level: 9 }).length;
+  console.log(`main entry: ${files.join(' + ')} = ${size} B min+gzip (goal ${GOAL} B, ceiling ${CEILING} B)`);
+  assert.ok(size <= CEILING, `main entry is ${size} B min+gzip, over the ${CEILING} B ceiling`);
+});
+
+test('the bundle carries no comments and no development-only code', () => {
+  const code = readFileSync(new URL('mfe-host.min.js', dir), 'utf8');
+  assert.doesNotMatch(code, /\/\*[\s\S]*?\*\//, 'comments survived minification');
+  assert.doesNotMatch(code, /Lit is in dev mode|DEV_MODE/, 'a development build of lit was bundled');
+  assert.ok(existsSync(new URL('THIRD-PARTY-LICENSES.txt', dir)), 'the bundled licences ship beside the bundle');
+});
+
+test('optional features are separate chunks, not part of the entry', () => {
+  const files = entryClosure('mfe-host.min.js');
+  const code = readFileSync(new URL('mfe-host.min.js', dir), 'utf8');
+  for (const name of ['lazy', 'shared-sheets', 'diagnose', 'prefetch']) {
+    assert.match(code, new RegExp(`import\\("\\./${name}-[\\w-]+\\.min\\.js"\\)`), `${name} is loaded on demand`);
+    assert.ok(![...files].some((f) => f.startsWith(`${name}-`)), `${name} is not imported statically`);
+  }
+});
