@@ -448,5 +448,8 @@ declare global {
   interface HTMLElementTagNameMap {
     'mfe-host': MfeHost;
   }
+  // The events bubble and are composed, so they reach document and window too.
   interface HTMLElementEventMap extends MfeHostEventMap {}
+  interface DocumentEventMap extends MfeHostEventMap {}
+  interface WindowEventMap extends MfeHostEventMap {}
 }

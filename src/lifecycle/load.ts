@@ -1,6 +1,7 @@
 /**
  * Loading: one `import()` per URL per page, shared by every element; retries with backoff for
- * network failures only (a module that does not parse or lacks `mount` is broken for good);
+ * network failures and 5xx only (a 4xx, a module that does not parse or lacks `mount` is
+ * broken until reloaded);
  * `bootstrap` once per module.
  */
 import type { MicroFrontend } from '../types.js';
@@ -52,11 +53,10 @@ export function loadModule(url: string, retries: number, delay: number): Promise
           return { url, mfe: validate(ns) };
         } catch (e) {
           if (e instanceof BadModule) throw e;
+          // Ask the server why (loaded on demand); a 4xx will not get better with retries.
           const network = isNetwork(e);
-          if (attempt >= retries || !network) {
-            const why = network && (await (await import('./diagnose.js')).diagnose(url));
-            throw new BadModule(why || describe(e), { cause: e });
-          }
+          const why = network ? await (await import('./diagnose.js')).diagnose(url) : '';
+          if (attempt >= retries || !network || why.startsWith('HTTP 4')) throw new BadModule(why || describe(e), { cause: e });
           await sleep(delay * 2 ** attempt);
         }
       }

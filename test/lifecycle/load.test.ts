@@ -36,9 +36,12 @@ describe('loading', () => {
     expect(new Set(sheets).size).to.equal(1);
   });
 
-  it('fails with a message naming the MFE, URL and HTTP status on 404', async () => {
-    const src = new URL(`/test/fixtures/scenarios/missing-${uid()}.js`, location.href).href;
-    const { el, detail } = await errorOf(src, { name: 'billing', retries: '0' });
+  it('fails with a message naming the MFE, URL and HTTP status on 404, without retrying', async () => {
+    const key = uid();
+    const src = new URL(`/count/${key}/test/fixtures/scenarios/missing.js`, location.href).href;
+    const { el, detail } = await errorOf(src, { name: 'billing', retries: '3' });
+    const { count } = await (await fetch(`/count-of/${key}`)).json();
+    expect(count, 'the import and one diagnosis, no retries').to.equal(2);
     expect(detail.phase).to.equal('load');
     expect(detail.name).to.equal('billing');
     expect(detail.entry).to.equal(src);
