@@ -51,8 +51,7 @@ describe('lifecycle', () => {
     const el = document.createElement('mfe-host');
     el.src = hanging;
     (await fixture(html`<div></div>`)).append(el);
-    await el.updateComplete;
-    expect(el.status).to.equal('loading');
+    await waitUntil(() => el.status === 'loading', 'loading started');
     const next = scenario('happy');
     el.src = next;
     const mounted = await oneEvent(el, 'mfe-mounted');
