@@ -30,18 +30,12 @@ export interface ResolvedRemote {
 export const registry = {
   /** Resolve `name` to its entry; rejects with a message naming the MFE when it is unknown or disabled. */
   async resolve(name: string): Promise<ResolvedRemote> {
-    const raw = Object.hasOwn(state.remotes, name) ? state.remotes[name] : undefined;
-    if (!raw) throw new Error(`no remote named "${name}" is configured`);
-    const r: RemoteEntry = typeof raw === 'string' ? { entry: raw } : raw;
-    if (r.disabled) throw new Error(`remote "${name}" is disabled`);
-    if (typeof r.entry !== 'string') throw new Error(`remote "${name}" has no "entry" URL`);
-    return {
-      name,
-      entry: abs(r.entry),
-      version: r.version,
-      fallback: r.fallback ? abs(r.fallback) : undefined,
-      format: r.format,
-    };
+    const raw = state.remotes[name];
+    const r: RemoteEntry | undefined = typeof raw === 'string' ? { entry: raw } : raw;
+    if (!r) throw Error(`no remote named "${name}" is configured`);
+    if (r.disabled) throw Error(`remote "${name}" is disabled`);
+    if (typeof r.entry !== 'string') throw Error(`remote "${name}" has no "entry" URL`);
+    return { name, version: r.version, format: r.format, entry: abs(r.entry), fallback: r.fallback && abs(r.fallback) };
   },
   /** Start downloading `name`'s entry without running it. */
   async prefetch(name: string): Promise<void> {

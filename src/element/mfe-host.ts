@@ -116,7 +116,8 @@ export class MfeHost extends ReactiveElement {
   #seen = false;
   #offConfig?: () => void;
   #unlazy?: () => void;
-  #slots?: { def: HTMLSlotElement; loading: HTMLSlotElement; error: HTMLSlotElement; content: HTMLSlotElement };
+  /** The default, loading, error and content slots. */
+  #slots?: HTMLSlotElement[];
 
   constructor() {
     super();
@@ -162,20 +163,17 @@ export class MfeHost extends ReactiveElement {
       this.props = props as Record<string, unknown>;
     } catch (e) {
       // Keep the last good props; the MFE is neither broken nor remounted.
-      this.#report(this.#mounted ? 'update' : 'mount', this.#mounted?.detail.entry ?? '', e, undefined, `props attribute: ${describe(e)}`);
+      this.#report(this.#mounted ? 'update' : 'mount', this.#mounted?.detail.entry ?? '', Error(`props attribute: ${describe(e)}`, { cause: e }));
     }
   }
 
   protected override createRenderRoot(): ShadowRoot {
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [hostSheet];
-    const slot = (name?: string): HTMLSlotElement => {
-      const s = document.createElement('slot');
-      if (name) s.name = name;
-      return root.appendChild(s);
-    };
-    this.#slots = { def: slot(), loading: slot('loading'), error: slot('error'), content: slot('mfe-content') };
-    this.#slots.error.addEventListener('slotchange', () => this.#render());
+    const slots = (this.#slots = ['', 'loading', 'error', 'mfe-content'].map((name) =>
+      root.appendChild(Object.assign(document.createElement('slot'), { name })),
+    ));
+    slots[2].addEventListener('slotchange', () => this.#render());
     this.#render();
     return root;
   }
@@ -265,8 +263,8 @@ export class MfeHost extends ReactiveElement {
   }
 
   async #mount(key: string): Promise<void> {
-    const attempt = (this.#attempt = new AbortController());
-    const { signal } = attempt;
+    // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
+    const { signal } = (this.#attempt = new AbortController());
     this.#attemptKey = key;
     this.#failedKey = this.#failedPhase = undefined;
     this.#setStatus('loading');
@@ -328,8 +326,6 @@ export class MfeHost extends ReactiveElement {
       this.#failedPhase = phase;
       this.#setStatus('error');
       this.#report(phase, entry, e);
-    } finally {
-      if (this.#attempt === attempt) this.#attempt = undefined;
     }
   }
 
@@ -342,11 +338,11 @@ export class MfeHost extends ReactiveElement {
     const root = this.renderRoot as ShadowRoot;
     const container = document.createElement('div');
     container.setAttribute('part', 'content');
-    container.hidden = true;
     let unshare: (() => void) | undefined;
     if (shadow) {
+      // Fallback content of the content slot: shown and hidden with it.
       root.adoptedStyleSheets = [hostSheet, ...sheets];
-      root.append(container);
+      this.#slots![3].append(container);
     } else {
       const { shareSheets } = await import('../lifecycle/shared-sheets.js');
       const styleRoot = this.getRootNode() as Document | ShadowRoot;
@@ -420,25 +416,24 @@ export class MfeHost extends ReactiveElement {
     const s = this.#slots;
     if (!s) return;
     const st = this.#status;
-    const error = st === 'error' && this.errorHandling !== 'degrade' && s.error.assignedNodes().length > 0;
+    const error = st === 'error' && this.errorHandling !== 'degrade' && s[2].assignedNodes().length > 0;
     // The MFE is shown only once mounted, so a half-mounted one is never visible.
     const shown = st === 'mounted' || st === 'unmounting';
-    s.loading.hidden = st !== 'loading' && st !== 'mounting';
-    s.error.hidden = !error;
-    s.def.hidden = shown || error;
-    s.content.hidden = !shown;
-    if (this.#mounted) this.#mounted.container.hidden = !shown;
+    s[0].hidden = shown || error;
+    s[1].hidden = st !== 'loading' && st !== 'mounting';
+    s[2].hidden = !error;
+    s[3].hidden = !shown;
   }
 
   #emit<K extends keyof MfeHostEventMap>(type: K, detail: MfeHostEventMap[K]['detail']): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: type === 'mfe-error' }));
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: true }));
   }
 
   /** The one place failures go: an `mfe-error` event, and the console unless cancelled or degraded. */
-  #report(phase: MfePhase, entry: string, cause: unknown, fallback?: string, reason?: string): void {
+  #report(phase: MfePhase, entry: string, cause: unknown, fallback?: string): void {
     const name = this.name ?? '';
     const timeout = cause === TIMEOUT;
-    const error = new MfeError(name, entry, phase, reason ?? (timeout ? `timed out after ${this.timeout} ms` : describe(cause)), timeout ? undefined : cause);
+    const error = new MfeError(name, entry, phase, timeout ? `timed out after ${this.timeout} ms` : describe(cause), timeout ? undefined : cause);
     const detail: MfeErrorDetail = { name, entry, phase, error, fallback };
     if (this.#emit('mfe-error', detail) && this.errorHandling !== 'degrade') console.error(error);
   }

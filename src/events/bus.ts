@@ -42,51 +42,48 @@ export interface MfeBus {
 }
 
 const metaOf = new WeakMap<Event, BusMeta>();
-const lastSeen = new Map<string, { detail: unknown; meta: BusMeta }>();
+/** Last payload and meta per type, for `last()` and `replay`. */
+const seen = new Map<string, [unknown, BusMeta]>();
 
-const check = (type: string): void => {
-  if (!/^[^:\s]+:[^\s]+$/.test(type)) throw new TypeError(`mfe-host bus: "${type}" is not a namespaced event type ("domain:name")`);
+const check = (type: string): string => {
+  if (!/^[^:\s]+:\S+$/.test(type)) throw new TypeError(`mfe-host bus: "${type}" is not a namespaced event type ("domain:name")`);
+  return type;
 };
 
 const emitAs = (source: string | undefined, type: string, detail: unknown): void => {
-  check(type);
-  const meta: BusMeta = source ? { type, source } : { type };
+  const meta: BusMeta = { type: check(type), source };
   const event = new CustomEvent(type, { detail });
   metaOf.set(event, meta);
-  lastSeen.set(type, { detail, meta });
+  seen.set(type, [detail, meta]);
   dispatchEvent(event);
 };
 
-const subscribe = (type: string, listener: (d: unknown, m: BusMeta) => void, options: OnOptions = {}): (() => void) => {
-  check(type);
-  const { signal, once } = options;
-  const seen = lastSeen.get(type);
-  if (signal?.aborted) return () => {};
-  if (options.replay && seen) {
-    listener(seen.detail, seen.meta);
+type AnyListener = (detail: unknown, meta: BusMeta) => void;
+
+const subscribe = (type: string, listener: AnyListener, { replay, once, signal }: OnOptions = {}): (() => void) => {
+  const last = seen.get(check(type));
+  if (replay && last && !signal?.aborted) {
+    listener(...last);
     if (once) return () => {};
   }
   const handler = (e: Event): void => {
-    const detail = (e as CustomEvent).detail;
-    const meta = metaOf.get(e) ?? { type };
-    if (!metaOf.has(e)) lastSeen.set(type, { detail, meta });
+    const { detail } = e as CustomEvent;
+    let meta = metaOf.get(e);
+    // A plain DOM dispatch: the bus sees it too.
+    if (!meta) seen.set(type, [detail, (meta = { type })]);
     if (once) off();
     listener(detail, meta);
   };
-  const off = (): void => {
-    removeEventListener(type, handler);
-    signal?.removeEventListener('abort', off);
-  };
-  addEventListener(type, handler);
-  signal?.addEventListener('abort', off);
+  const off = (): void => removeEventListener(type, handler);
+  addEventListener(type, handler, { signal });
   return off;
 };
 
 /** The page-wide bus. */
 export const bus: MfeBus = {
   emit: (type, detail) => emitAs(undefined, type, detail),
-  on: (type, listener, options) => subscribe(type, listener as (d: unknown, m: BusMeta) => void, options),
-  last: (type) => lastSeen.get(type)?.detail as never,
+  on: (type, listener, options) => subscribe(type, listener as AnyListener, options),
+  last: (type) => seen.get(type)?.[0] as never,
 };
 
 /**
@@ -96,7 +93,7 @@ export const bus: MfeBus = {
 export const scopedBus = (source: string, signal: AbortSignal): MfeBus => ({
   emit: (type, detail) => emitAs(source, type, detail),
   on: (type, listener, options = {}) =>
-    subscribe(type, listener as (d: unknown, m: BusMeta) => void, {
+    subscribe(type, listener as AnyListener, {
       ...options,
       signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
     }),

@@ -8,7 +8,7 @@ import type { MfeStyles } from '../types.js';
 /** Relative `url()`s resolve against the MFE's folder, not the page (engines differ on `baseURL`). */
 const rebase = (css: string, base: string): string =>
   css.replace(/url\(\s*(['"]?)([^'")]*)\1\s*\)/g, (m, q: string, u: string) =>
-    /^(data:|#|[a-z][\w+.-]*:)/i.test(u) ? m : `url(${q}${new URL(u, base).href}${q})`,
+    !u || u[0] === '#' ? m : `url(${q}${new URL(u, base).href}${q})`,
   );
 
 const toSheet = (s: string | CSSStyleSheet, base: string): CSSStyleSheet => {
@@ -19,9 +19,9 @@ const toSheet = (s: string | CSSStyleSheet, base: string): CSSStyleSheet => {
 };
 
 /** Build the module's sheets and hoist its `@font-face` rules to the document. */
-export function buildSheets(styles: MfeStyles | undefined, baseURL: string): CSSStyleSheet[] {
-  const sheets = (styles === undefined ? [] : Array.isArray(styles) ? styles : [styles]).map((s) => toSheet(s, baseURL));
+export function buildSheets(styles: MfeStyles | undefined, base: string): CSSStyleSheet[] {
+  const sheets = (styles ? [styles].flat() : []).map((s) => toSheet(s, base));
   const fonts = sheets.flatMap((s) => [...s.cssRules].filter((r) => r instanceof CSSFontFaceRule).map((r) => r.cssText));
-  if (fonts.length) document.adoptedStyleSheets = [...document.adoptedStyleSheets, toSheet(fonts.join('\n'), baseURL)];
+  if (fonts.length) document.adoptedStyleSheets = [...document.adoptedStyleSheets, toSheet(fonts.join('\n'), base)];
   return sheets;
 }
