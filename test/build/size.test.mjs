@@ -10,7 +10,7 @@ const dir = new URL('../../dist/browser/', import.meta.url);
 /** Goal from DEVELOPERS.md: element, lifecycle, discovery and bus in ≤ 6 KB min+gzip. */
 const GOAL = 6 * 1024;
 /** What this build may not exceed (a ratchet: lower it as the entry shrinks toward GOAL). */
-const CEILING = 6500;
+const CEILING = 6400;
 
 /** The entry and every chunk it imports statically, each once. */
 function entryClosure(file, seen = new Set()) {
