@@ -6,7 +6,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 /**
  * The minified bundle carries no comments; the licences of what it bundles ship beside it in
@@ -25,6 +25,9 @@ const licenses = () => ({
 });
 
 const at = (p) => new URL(p, import.meta.url).pathname;
+
+// Start from an empty dist/, so chunks of earlier builds never linger beside the new ones.
+rmSync(at('dist'), { recursive: true, force: true });
 
 const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src' }) =>
   typescript({
@@ -55,6 +58,9 @@ export default [
   },
   {
     input: 'src/index.ts',
+    // The entry may export more than its public API, so it is not split into a re-export file
+    // over a chunk when lazy chunks import internals (config state) from it.
+    preserveEntrySignatures: 'allow-extension',
     plugins: [nodeResolve(), ts({ outDir: 'dist/browser' }), terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }), licenses()],
     output: { dir: 'dist/browser', entryFileNames: 'mfe-host.min.js', chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
   },

@@ -18,7 +18,7 @@
 //   CHROMIUM_BIN / FIREFOX_BIN / MINIBROWSER_BIN   override the Debian binary paths
 //
 // The dev server also answers the test routes of test/server-routes.mjs (/flaky, /hang,
-// /status, /count, /count-of).
+// /status, /count, /count-of, /manifest-seq).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defaultReporter } from '@web/test-runner';

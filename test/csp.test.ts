@@ -15,6 +15,7 @@ describe('strict Content-Security-Policy', () => {
     expect(r.text).to.equal('hello CSP');
     expect(r.color, 'adopted stylesheets apply under style-src self').to.equal('rgb(0, 128, 0)');
     expect(r.fontColor).to.equal('rgb(1, 2, 3)');
+    expect(r.styleUrlColor, 'style URLs load as constructable sheets').to.equal('rgb(10, 20, 30)');
     expect(r.runtimeViolations).to.deep.equal([]);
     expect(r.canaryColor, 'the policy is in force').not.to.equal('rgb(1, 2, 3)');
   });

@@ -7,6 +7,15 @@
 //   /count-of/<key>       JSON { "count": N, "total": T, "paths": { "/<path>": n, ... } }
 //                         (no-store): N = requests for the key's entry, i.e. the first path
 //                         requested under <key>; T = all requests under <key>
+//   /two-faced/<path>?script=/<other>   serves /<other> to script loads (Sec-Fetch-Dest: script,
+//                         i.e. import() and modulepreload) and /<path> to everything else, such as
+//                         fetch() (no-store): a server that shows a checker other bytes than the
+//                         engine (the integrity tests)
+//   /manifest-seq/<key>/<any>?body=<JSON>&fail=<n,…>&to=<path>
+//                         a manifest whose content changes per request: request n (1-based,
+//                         counted per <key>) answers `body` with every "{n}" replaced by n, as
+//                         application/json (no-store); HTTP 500 when n is listed in `fail`;
+//                         with `to`, a 302 redirect to <path> instead (still counted)
 //
 // A module served through /flaky/<key>/ or /count/<key>/ resolves its relative imports under
 // the same prefix: they pass the flaky gate (already opened) and are counted per path, so they
@@ -29,6 +38,8 @@ import { transform } from 'esbuild';
 const flakySeen = new Set();
 /** @type {Map<string, { entry: string, total: number, paths: Map<string, number> }>} */
 const counts = new Map();
+/** @type {Map<string, number>} requests per /manifest-seq/ key */
+const seqs = new Map();
 
 const NO_STORE = 'no-store';
 
@@ -203,6 +214,17 @@ export function testRoutes(options = {}) {
       return;
     }
 
+    if (url.startsWith('/two-faced/')) {
+      const u = new URL(url, 'http://x');
+      const script = u.searchParams.get('script');
+      if (!script?.startsWith('/')) return text(ctx, 400, 'usage: /two-faced/<path>?script=/<path>');
+      ctx.url = ctx.get('sec-fetch-dest') === 'script' ? script : u.pathname.slice('/two-faced'.length);
+      await serve(ctx, next);
+      pinCacheControl(ctx, NO_STORE);
+      ctx.remove('ETag');
+      return;
+    }
+
     if (url.startsWith('/count-of/')) {
       const key = decodeURIComponent(url.slice('/count-of/'.length).split(/[?#]/)[0]);
       ctx.status = 200;
@@ -211,6 +233,21 @@ export function testRoutes(options = {}) {
       ctx.body = c
         ? { count: c.paths.get(c.entry) ?? 0, total: c.total, paths: Object.fromEntries(c.paths) }
         : { count: 0, total: 0, paths: {} };
+      return;
+    }
+
+    if (url.startsWith('/manifest-seq/')) {
+      const parts = splitKeyed(url, '/manifest-seq/');
+      if (!parts) return text(ctx, 400, 'usage: /manifest-seq/<key>/<any>?body=<JSON>&fail=<n,…>&to=<path>');
+      const n = (seqs.get(parts.key) ?? 0) + 1;
+      seqs.set(parts.key, n);
+      const q = new URLSearchParams(parts.rest.split('?')[1] ?? '');
+      if ((q.get('fail') ?? '').split(',').includes(String(n))) return text(ctx, 500, `failure on request ${n}`);
+      pinCacheControl(ctx, NO_STORE);
+      if (q.get('to')) return ctx.redirect(q.get('to'));
+      ctx.status = 200;
+      ctx.type = 'application/json';
+      ctx.body = (q.get('body') ?? '{}').replaceAll('{n}', String(n));
       return;
     }
 

@@ -3,11 +3,19 @@
  * Elements subscribe with {@link onConfigChange} to re-resolve names that were unknown and to
  * pass new context to mounted MFEs.
  */
-import type { RemoteEntry } from './registry.js';
+import type { Manifest } from './types.js';
 
 export interface MfeConfig {
-  /** Remotes in manifest format: `{ billing: "https://…/mfe.js" }` or `{ billing: { entry, version, fallback } }`. Merged over earlier ones. */
-  remotes?: Record<string, string | RemoteEntry>;
+  /** A manifest: its URL (fetched once, shared, refreshed after `manifestTtl`) or the object itself. Replaces an earlier one. */
+  manifest?: string | Manifest;
+  /** Remotes in manifest format, over the manifest: `{ billing: "https://…/mfe.js" }`. Merged over earlier calls. */
+  remotes?: Manifest;
+  /** Stable user id for sticky canary choice (else a random id kept in localStorage). */
+  userId?: string;
+  /** Let `?mfe-override=name=URL` and `localStorage['mfe-override:name']` replace entries (development, staging). */
+  allowOverrides?: boolean;
+  /** Milliseconds a fetched manifest stays fresh; after that it is refreshed in the background. Default 60000. */
+  manifestTtl?: number;
   /** Shell-wide context handed to every MFE as `ctx.context` (replaces the current one). */
   context?: Record<string, unknown>;
   /** Base delay in ms of the retry backoff (doubled each try). Default 300. */
@@ -15,9 +23,15 @@ export interface MfeConfig {
 }
 
 export const state = {
-  remotes: Object.create(null) as Record<string, string | RemoteEntry>,
+  manifest: undefined as string | Manifest | undefined,
+  remotes: Object.create(null) as Manifest,
+  userId: undefined as string | undefined,
+  allowOverrides: false,
+  manifestTtl: 60_000,
   context: {} as Record<string, unknown>,
   retryDelay: 300,
+  /** Bumped whenever what discovery depends on changes, so the merged manifest is rebuilt. */
+  generation: 0,
 };
 
 const listeners = new Set<() => void>();
@@ -27,17 +41,19 @@ export const onConfigChange = (fn: () => void): (() => void) => {
   listeners.add(fn);
   return () => listeners.delete(fn);
 };
-const changed = (): void => listeners.forEach((fn) => fn());
+/** Tell elements that what names resolve to may have changed (configure, a refreshed manifest). */
+export const changed = (): void => listeners.forEach((fn) => fn());
 
-/** Configure the runtime. Later calls merge `remotes` and replace `context`. */
+/** Names that could pollute prototypes are ignored everywhere. */
+export const unsafe = (name: string): boolean => name === '__proto__' || name === 'constructor' || name === 'prototype';
+
+/** Configure the runtime. Later calls merge `remotes`, replace `manifest` and `context`. */
 export function configure(config: MfeConfig): void {
-  if (config.remotes) {
-    for (const [name, entry] of Object.entries(config.remotes)) {
-      if (name !== '__proto__' && name !== 'constructor' && name !== 'prototype') state.remotes[name] = entry;
-    }
-  }
-  if (config.context) state.context = { ...config.context };
-  if (config.retryDelay !== undefined) state.retryDelay = config.retryDelay;
+  const { remotes, context, ...rest } = config;
+  if (remotes) for (const [name, entry] of Object.entries(remotes)) if (!unsafe(name)) state.remotes[name] = entry;
+  if (context) state.context = { ...context };
+  for (const [k, v] of Object.entries(rest)) if (k in state && k !== 'generation' && (v !== undefined || k === 'manifest')) (state as Record<string, unknown>)[k] = v;
+  if (remotes || 'manifest' in config || 'userId' in config || 'allowOverrides' in config) state.generation++;
   changed();
 }
 

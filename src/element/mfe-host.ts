@@ -276,11 +276,19 @@ export class MfeHost extends ReactiveElement {
     let fallback = this.fallback && abs(this.fallback);
     let format = this.format;
     let version: string | undefined;
+    let integrity: string | undefined;
+    let styles: string[] | undefined;
     /** Wait for `p` within the deadline, unless the attempt is abandoned. */
     const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal, deadline - now());
     try {
       if (this.src) entry = abs(this.src);
-      else ({ entry, version, fallback = fallback, format = format } = await wait(registry.resolve(name)));
+      else {
+        const r = await wait(registry.resolve(name));
+        ({ entry, version, integrity, styles } = r);
+        // The element's own fallback attribute wins over the manifest's.
+        fallback ||= r.fallback;
+        format = r.format ?? format;
+      }
       if (format !== 'esm') throw `format="${format}" is not supported yet`;
       if (this.isolation !== 'shadow' && this.isolation !== 'none') throw `isolation="${this.isolation}" is not supported yet`;
       const timing = { resolve: now() - t, load: 0, mount: 0 };
@@ -292,7 +300,11 @@ export class MfeHost extends ReactiveElement {
         const detail: MfeEventDetail = { name, entry, version };
         try {
           phase = 'load';
-          const mod = await wait(loadModule(entry, this.retries, state.retryDelay));
+          // Manifest stylesheets load alongside the module and are adopted before mount.
+          const css = i || !styles?.length ? [] : import('../lifecycle/style-urls.js').then((m) => m.loadStyleUrls(styles!));
+          // The integrity hash is the main entry's; a fallback has other bytes.
+          const mod = await wait(loadModule(entry, this.retries, state.retryDelay, i ? undefined : integrity));
+          const urlSheets = await wait(Promise.resolve(css));
           phase = 'bootstrap';
           await wait(bootstrap(mod));
           this.#emit('mfe-loaded', detail);
@@ -300,7 +312,7 @@ export class MfeHost extends ReactiveElement {
           t = now();
           phase = 'mount';
           this.#setStatus('mounting');
-          const m = await this.#create(key, mod, detail);
+          const m = await this.#create(key, mod, detail, urlSheets);
           const mounting = run(() => mod.mfe.mount(m.ctx));
           try {
             await wait(mounting);
@@ -330,10 +342,10 @@ export class MfeHost extends ReactiveElement {
   }
 
   /** The container, styles and context of one mount. */
-  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail): Promise<Mounted> {
+  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[]): Promise<Mounted> {
     const { name, entry, version } = detail;
     const baseUrl = new URL('.', entry).href;
-    const sheets = (mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl));
+    const sheets = [...urlSheets, ...(mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl))];
     const shadow = this.isolation === 'shadow';
     const root = this.renderRoot as ShadowRoot;
     const container = document.createElement('div');

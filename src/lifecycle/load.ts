@@ -40,16 +40,20 @@ const validate = (ns: Record<string, unknown>): MicroFrontend => {
 };
 
 /**
- * Import `url` once per page. A network failure is tried `retries` more times after
+ * Import `url` once per page, after checking `integrity` if given. A network failure is tried
+ * `retries` more times after
  * `delay`, `2×delay`, … ms; retries bypass the browser's cache of the failed request.
  */
-export function loadModule(url: string, retries: number, delay: number): Promise<LoadedModule> {
+export function loadModule(url: string, retries: number, delay: number, integrity?: string): Promise<LoadedModule> {
   let p = modules.get(url);
   if (!p) {
     p = (async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          const ns = (await import(/* @vite-ignore */ attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url)) as Record<string, unknown>;
+          const u = attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url;
+          // Checked (and, where the engine can, enforced) before the module may run.
+          if (integrity) await (await import('./integrity.js')).verify(u, integrity);
+          const ns = (await import(/* @vite-ignore */ u)) as Record<string, unknown>;
           return { url, mfe: validate(ns) };
         } catch (e) {
           if (e instanceof BadModule) throw e;
