@@ -8,8 +8,8 @@
  *  2. `configure({ manifest })`: a URL (fetched; URLs relative to the final response URL) or
  *     an object (relative to the page);
  *  3. `configure({ remotes })` (relative to the page);
- *  4. only with `configure({ allowOverrides: true })`: `?mfe-override=` then
- *     `localStorage['mfe-override:<name>']` (see overrides.ts), read at every resolve.
+ *  4. only with `configure({ allowOverrides: true })`: `localStorage['mfe-override:<name>']`
+ *     then `?mfe-override=` (see overrides.ts), read at every resolve.
  *     An override replaces the entry URL and drops `version`, `integrity`, `canary` and
  *     `disabled` (they describe the replaced build); `fallback`, `styles`, `format` stay.
  *
