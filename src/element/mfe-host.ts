@@ -45,14 +45,11 @@ const run = <T>(fn: () => T | Promise<T>): Promise<T> => new Promise<T>((r) => r
 /** `p`, unless `signal` aborts first (STALE) or `ms` pass (TIMEOUT). */
 const race = <T>(p: Promise<T>, signal: AbortSignal | undefined, ms: number): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const stale = (): void => reject(STALE);
-    const timer = setTimeout(() => reject(TIMEOUT), Math.max(0, ms));
-    if (signal?.aborted) stale();
-    signal?.addEventListener('abort', stale);
-    p.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stale);
-    });
+    const timer = setTimeout(reject, ms, TIMEOUT);
+    if (signal?.aborted) reject(STALE);
+    // The listener goes with the attempt's AbortController; settling twice is a no-op.
+    signal?.addEventListener('abort', () => reject(STALE));
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 
 const navigate = (to: string, opts?: { replace?: boolean }): void => {
@@ -263,6 +260,7 @@ export class MfeHost extends ReactiveElement {
   }
 
   async #mount(key: string): Promise<void> {
+    // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
     // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
     const { signal } = (this.#attempt = new AbortController());
     this.#attemptKey = key;
