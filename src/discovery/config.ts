@@ -4,6 +4,7 @@
  * pass new context to mounted MFEs.
  */
 import type { Manifest } from './types.js';
+import { withTabs } from '../events/bus.js';
 
 export interface MfeConfig {
   /** A manifest: its URL (fetched once, shared, refreshed after `manifestTtl`) or the object itself. Replaces an earlier one. */
@@ -20,6 +21,11 @@ export interface MfeConfig {
   context?: Record<string, unknown>;
   /** Base delay in ms of the retry backoff (doubled each try). Default 300. */
   retryDelay?: number;
+  /**
+   * Name of the `BroadcastChannel` that carries `bus.emit(…, { crossTab: true })` (default
+   * "mfe-host"); tabs with another name do not hear each other. Setting it opens the channel.
+   */
+  channel?: string;
 }
 
 export const state = {
@@ -30,6 +36,7 @@ export const state = {
   manifestTtl: 60_000,
   context: {} as Record<string, unknown>,
   retryDelay: 300,
+  channel: 'mfe-host',
   /** Bumped whenever what discovery depends on changes, so the merged manifest is rebuilt. */
   generation: 0,
 };
@@ -54,6 +61,9 @@ export function configure(config: MfeConfig): void {
   if (context) state.context = { ...context };
   for (const [k, v] of Object.entries(rest)) if (k in state && k !== 'generation' && (v !== undefined || k === 'manifest')) (state as Record<string, unknown>)[k] = v;
   if (remotes || 'manifest' in config || 'userId' in config || 'allowOverrides' in config) state.generation++;
+  // Open the bus's cross-tab channel now: a page that listens only with window.addEventListener
+  // has no bus call that would open it.
+  if (config.channel) withTabs();
   changed();
 }
 

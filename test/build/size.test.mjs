@@ -9,8 +9,14 @@ import { gzipSync } from 'node:zlib';
 const dir = new URL('../../dist/browser/', import.meta.url);
 /** Goal from DEVELOPERS.md: element, lifecycle, discovery and bus in ≤ 6 KB min+gzip. */
 const GOAL = 6 * 1024;
-/** What this build may not exceed (a ratchet: lower it as the entry shrinks toward GOAL). */
-const CEILING = 6600;
+/**
+ * What this build may not exceed (a ratchet: lower it as the entry shrinks toward GOAL).
+ * Raised from 6600 to 6750 for the bus of issue 4 (entry 6534 → 6748 B): `contract()` must
+ * validate synchronously at emit time, so it lives in the entry (~100 B), and so do the hooks
+ * that load the cross-tab chunk on the first subscription, crossTab emit or configure({ channel })
+ * (~60 B); the channel itself and the wording of rejected payloads are in the on-demand chunk.
+ */
+const CEILING = 6750;
 
 /** The entry and every chunk it imports statically, each once. */
 function entryClosure(file, seen = new Set()) {
@@ -40,7 +46,7 @@ test('the bundle carries no comments and no development-only code', () => {
 test('optional features are separate chunks, not part of the entry', () => {
   const files = entryClosure('mfe-host.min.js');
   const code = readFileSync(new URL('mfe-host.min.js', dir), 'utf8');
-  for (const name of ['lazy', 'shared-sheets', 'diagnose', 'prefetch', 'manifest', 'integrity', 'style-urls']) {
+  for (const name of ['lazy', 'shared-sheets', 'diagnose', 'prefetch', 'manifest', 'integrity', 'style-urls', 'cross-tab']) {
     assert.match(code, new RegExp(`import\\("\\./${name}-[\\w-]+\\.min\\.js"\\)`), `${name} is loaded on demand`);
     assert.ok(![...files].some((f) => f.startsWith(`${name}-`)), `${name} is not imported statically`);
   }
