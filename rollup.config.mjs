@@ -6,7 +6,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { builtinModules } from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 /**
  * The minified bundle carries no comments; the licences of what it bundles ship beside it in
@@ -25,6 +25,14 @@ const licenses = () => ({
 });
 
 const at = (p) => new URL(p, import.meta.url).pathname;
+
+/** dist/server/bin.js is the `mfe-host` command: keep it executable (npm also sets the bit on install). */
+const executable = (fileName) => ({
+  name: 'executable',
+  writeBundle({ dir }) {
+    chmodSync(`${dir}/${fileName}`, 0o755);
+  },
+});
 
 // Start from an empty dist/, so chunks of earlier builds never linger beside the new ones.
 rmSync(at('dist'), { recursive: true, force: true });
@@ -49,11 +57,12 @@ export default [
     plugins: [ts({ declarationDir: 'dist/types' })],
     output: { dir: 'dist', format: 'es', sourcemap: true },
   },
-  // Node entry, built on its own so it never shares a chunk with browser code.
+  // Node entry, built on its own so it never shares a chunk with browser code; bin is the
+  // `mfe-host` command (its `#!/usr/bin/env node` line is kept by rollup).
   {
-    input: { index: 'src/server/index.ts' },
+    input: { index: 'src/server/index.ts', bin: 'src/server/bin.ts' },
     external,
-    plugins: [ts({ tsconfig: './src/server/tsconfig.json', include: 'src/server/**/*.ts', rootDir: 'src/server', outDir: 'dist/server', declarationDir: 'dist/server' })],
+    plugins: [ts({ tsconfig: './src/server/tsconfig.json', include: 'src/server/**/*.ts', rootDir: 'src/server', outDir: 'dist/server', declarationDir: 'dist/server' }), executable('bin.js')],
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
   },
   {

@@ -36,3 +36,51 @@ export type { ManifestHandlerOptions } from './manifest.js';
 
 /** The handler shape shared by every `mfe-host/server` handler, and its `next`. */
 export type { Middleware, NextFunction } from './http.js';
+
+/**
+ * Indie mode: finds local MFEs in `node_modules` and npm workspaces (`package.json` `"mfe"`
+ * field), for the shell host's `local` option.
+ */
+export { discoverLocalMfes } from './indie.js';
+
+/** One MFE found by {@link discoverLocalMfes}. */
+export type { LocalMfe } from './indie.js';
+
+/**
+ * Serves a folder from disk: streaming, ETag/Last-Modified/304, single ranges, CORS and
+ * immutable caching on request, traversal-safe (symlinks included).
+ */
+export { createStaticHandler } from './static.js';
+
+/** Options of {@link createStaticHandler}. */
+export type { StaticHandlerOptions } from './static.js';
+
+/**
+ * Streams `/mfe/<name>/<version>/<path>` from a configured remote's folder: no open proxy,
+ * safe headers only, 502/504 naming the remote.
+ */
+export { createProxyHandler } from './proxy.js';
+
+/** Options of {@link createProxyHandler}. */
+export type { ProxyHandlerOptions } from './proxy.js';
+
+/**
+ * The shell host: manifest, `/mfe/…` (proxy or local MFEs) and a static folder, as one handler
+ * ({@link createShellHandler}) or a not-yet-listening `http.Server` ({@link createShellServer}).
+ */
+export { createShellHandler, createShellServer } from './shell.js';
+
+/** Options of {@link createShellHandler} and {@link createShellServer}; a local MFE (indie mode). */
+export type { ShellHandlerOptions, ShellLocalMfe, ShellServerOptions } from './shell.js';
+
+/**
+ * Rewrites a manifest to the same-origin `/mfe/<name>/<version>/<file>` URLs the proxy serves
+ * (what `/mfe-manifest.json` shows with `MFE_PROXY_ENABLED=true`).
+ */
+export { rewriteManifest } from './routes.js';
+
+/** Koa-style middleware (`@web/dev-server`) from any handler here. */
+export { koaAdapter } from './koa.js';
+
+/** The context shape {@link koaAdapter} needs. */
+export type { KoaLikeContext } from './koa.js';

@@ -1,0 +1,154 @@
+/// <reference types="node" preserve="true" />
+/**
+ * The shell host (api.md §5): the manifest, the `/mfe/…` files (proxied remotes or local MFEs)
+ * and the shell's own static folder, as one handler and as a ready `http.Server`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
+import { createManifestHandler } from './manifest.js';
+import { encodeSegment, splitSafePath } from './path.js';
+import { createProxyHandler } from './proxy.js';
+import type { Manifest, RemoteEntry } from './remotes.js';
+import { MFE_PREFIX, mfeUrl, rewriteManifest } from './routes.js';
+import { createStaticHandler } from './static.js';
+
+/** A local MFE (indie mode): files of `dir`, entry module `entry` relative to it. */
+export interface ShellLocalMfe {
+  /** Version segment of its URLs, `/mfe/<name>/<version>/…`. */
+  version: string;
+  /** The folder served under `/mfe/<name>/<version>/`. */
+  dir: string;
+  /** Path of the entry module relative to `dir`, e.g. `mfe.js` or `./dist/mfe.js`. */
+  entry: string;
+}
+
+/** Options of {@link createShellHandler}. */
+export interface ShellHandlerOptions {
+  /** Configured remotes (normally `loadRemotes()`). */
+  remotes: Manifest;
+  /** Rewrite remote entries to same-origin `/mfe/…` URLs and proxy them. Default false. */
+  proxy?: boolean;
+  /** `max-age` of `/mfe-manifest.json` in seconds. Default 60. */
+  maxAge?: number;
+  /** Proxy timeout in ms, see `createProxyHandler`. Default 10000. */
+  timeout?: number;
+  /** Request headers the proxy forwards besides the safe defaults. */
+  passthroughHeaders?: string[];
+  /** Forward the remotes' `Set-Cookie`. Default false. */
+  forwardSetCookie?: boolean;
+  /** A folder served at `/` after everything else (the shell page and its assets). */
+  static?: string;
+  /** Local MFEs by name (indie mode). A remote of the same name overrides a local one. */
+  local?: Record<string, ShellLocalMfe>;
+}
+
+/** Options of {@link createShellServer}. */
+export interface ShellServerOptions extends ShellHandlerOptions {
+  /** Where `MFE_PROXY_ENABLED` is read when `proxy` is not given. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Creates the shell's handler, a chain of:
+ *
+ * 1. `GET /mfe-manifest.json`: the remotes (rewritten to `/mfe/<name>/<version>/<file>` when
+ *    `proxy` is true, see `rewriteManifest`) plus local MFEs not overridden by a remote, as
+ *    `{ entry: "/mfe/<name>/<version>/<entry>", version }`; ETag, `304`, `max-age=<maxAge>`.
+ * 2. `/mfe/<name>/…`: a remote's files through the proxy when `proxy` is true (else `404`: the
+ *    browser loads remotes from their own origin), or a local MFE's files from its `dir`
+ *    (`Cache-Control: immutable`, since the version is in the URL); `400` for malicious paths.
+ * 3. the `static` folder, if given (`max-age=0`, weak ETags, `index.html` for directories).
+ * 4. `next()` as middleware, else `404`.
+ *
+ * @throws TypeError at creation for bad options (see the handlers it is made of).
+ */
+export function createShellHandler(opts: ShellHandlerOptions): Middleware {
+  const { remotes, proxy = false, local = {}, static: staticRoot } = opts ?? ({} as Partial<ShellHandlerOptions>);
+  if (typeof remotes !== 'object' || remotes === null || Array.isArray(remotes)) {
+    throw new TypeError('createShellHandler: "remotes" must be a manifest object (see loadRemotes())');
+  }
+
+  const served: Record<string, RemoteEntry> = Object.create(null);
+  const localHandlers = new Map<string, Middleware>();
+  for (const name of Object.keys(local)) {
+    if (Object.hasOwn(remotes, name)) continue; // configured remotes win over local packages
+    const { version, dir, entry } = local[name]!;
+    const file = entry.replace(/^(\.?\/)+/, '').split('/').map(encodeSegment).join('/');
+    served[name] = { entry: mfeUrl(name, version, file), version };
+    localHandlers.set(name, createStaticHandler({ root: dir, prefix: mfeUrl(name, version, ''), immutable: true }));
+  }
+  Object.assign(served, proxy ? rewriteManifest(remotes) : remotes);
+
+  const manifest = createManifestHandler({ remotes: served, ...(opts.maxAge !== undefined && { maxAge: opts.maxAge }) });
+  const proxyHandler = proxy
+    ? createProxyHandler({
+        remotes,
+        ...(opts.timeout !== undefined && { timeout: opts.timeout }),
+        ...(opts.passthroughHeaders !== undefined && { passthroughHeaders: opts.passthroughHeaders }),
+        ...(opts.forwardSetCookie !== undefined && { forwardSetCookie: opts.forwardSetCookie }),
+      })
+    : undefined;
+  const staticHandler = staticRoot === undefined ? undefined : createStaticHandler({ root: staticRoot });
+
+  function mfeFiles(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const path = splitSafePath(pathname.slice(MFE_PREFIX.length), true);
+    if (!path.ok) {
+      sendError(res, 400, `Bad Request: ${path.reason}`);
+      return;
+    }
+    const name = path.decoded[0]!;
+    const notFound = (): void => sendError(res, 404, 'Not Found');
+    if (Object.hasOwn(remotes, name)) {
+      if (proxyHandler) proxyHandler(req, res, notFound);
+      else notFound();
+      return;
+    }
+    const localHandler = localHandlers.get(name);
+    if (localHandler) localHandler(req, res, notFound);
+    else notFound();
+  }
+
+  return function mfeShell(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    const end = (err?: unknown): void => {
+      if (next) next(err);
+      else if (err) sendError(res, 500, 'Internal Server Error');
+      else sendError(res, 404, 'Not Found');
+    };
+    try {
+      const pathname = pathnameOf(req);
+      if (pathname.startsWith(MFE_PREFIX)) mfeFiles(req, res, pathname);
+      else manifest(req, res, staticHandler ? (err) => (err ? end(err) : staticHandler(req, res, end)) : end);
+    } catch (err) {
+      end(err);
+    }
+  };
+}
+
+/**
+ * Creates (does not start) an `http.Server` running {@link createShellHandler}. `proxy`
+ * defaults to `MFE_PROXY_ENABLED === 'true'` in `env`. Malformed requests get a `400` and a
+ * closed connection; a failing handler a `500`: nothing a client sends can crash the process.
+ *
+ * ```js
+ * createShellServer({ remotes: loadRemotes(), static: 'public' }).listen(8080);
+ * ```
+ */
+export function createShellServer(opts: ShellServerOptions): Server {
+  const env = opts.env ?? process.env;
+  const proxy = opts.proxy ?? String(env.MFE_PROXY_ENABLED ?? '').trim().toLowerCase() === 'true';
+  const handler = createShellHandler({ ...opts, proxy });
+  const server = createServer((req, res) => {
+    try {
+      handler(req, res);
+    } catch (err) {
+      console.error('mfe-host/server: request failed:', err);
+      sendError(res, 500, 'Internal Server Error');
+    }
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // A reset or a parse error on a socket nobody will answer: close it and carry on.
+    if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+    else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  return server;
+}

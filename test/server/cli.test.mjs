@@ -1,0 +1,262 @@
+// The `mfe-host` command (dist/server/bin.js) as a user runs it: help, strict flags (exit 2),
+// configuration errors that name the variable (exit 1), provider mode with CORS for import(),
+// indie and shell host modes, and a clean exit 0 on SIGTERM/SIGINT. Every wait is on the
+// printed "listening" line or the process's exit, never a sleep.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../dist/server/bin.js', import.meta.url));
+
+/** The test's environment without MFE_* variables, plus `extra`. */
+function envWith(extra = {}) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('MFE_')) delete env[key];
+  return { ...env, ...extra };
+}
+
+/** An empty temp folder (no node_modules: no local MFEs) as the cwd; removed after `fn`. */
+async function inTempDir(fn) {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'mfe-cli-')));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Spawns the command; `exited` resolves with { code, signal, stdout, stderr }. */
+function spawnCli(args, { env = envWith(), cwd } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (s) => (out.stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s) => (out.stderr += s));
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, ...out })));
+  return { child, out, exited };
+}
+
+/** Runs a command that is expected to exit by itself. */
+const run = (args, opts) => spawnCli(args, opts).exited;
+
+/** Starts `serve` and resolves once it printed its "listening" line (rejects if it exits first). */
+function startServe(args, opts) {
+  const proc = spawnCli(args, opts);
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const m = /mfe-host: listening on (http:\/\/\S+) \((.*)\)\n/.exec(proc.out.stdout);
+      if (!m) return;
+      proc.child.stdout.off('data', onData);
+      resolve({ ...proc, url: m[1], mode: m[2] });
+    };
+    proc.child.stdout.on('data', onData);
+    proc.exited.then((r) => reject(new Error(`exited (${r.code}) before listening:\n${r.stdout}${r.stderr}`)));
+  });
+}
+
+describe('help and usage errors', () => {
+  test('the built bin keeps its shebang and is executable', async () => {
+    const { readFileSync } = await import('node:fs');
+    assert.match(readFileSync(BIN, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    assert.ok(statSync(BIN).mode & 0o111, 'executable bit set');
+  });
+
+  for (const args of [['--help'], ['-h'], ['serve', '--help'], ['help']]) {
+    test(`${args.join(' ')}: usage on stdout, exit 0`, async () => {
+      const r = await run(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Usage: mfe-host serve \[options\]/);
+      for (const flag of ['--port N', '--host H', '--static DIR', '--remotes FILE', '--proxy', 'MFE_REMOTES', 'MFE_REMOTES_FILE', 'MFE_PROXY_ENABLED', 'SIGTERM']) {
+        assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
+      }
+      assert.equal(r.stderr, '');
+    });
+  }
+
+  const usage = [
+    [[], 'missing command: mfe-host serve [options]'],
+    [['start'], 'unknown command "start" (the only command is "serve")'],
+    [['serv'], 'unknown command "serv" (did you mean serve?)'],
+    [['serve', '--prot', '80'], 'unknown flag --prot (did you mean --port?)'],
+    [['serve', '--remote=x.json'], 'unknown flag --remote (did you mean --remotes?)'],
+    [['serve', '--verbose'], 'unknown flag --verbose'],
+    [['serve', '-p', '80'], 'unknown flag -p'],
+    [['serve', '--port', 'abc'], '--port must be a number from 0 to 65535, got "abc"'],
+    [['serve', '--port=70000'], '--port must be a number from 0 to 65535, got "70000"'],
+    [['serve', '--port', '-1'], '--port must be a number from 0 to 65535, got "-1"'],
+    [['serve', '--port', '--proxy'], '--port needs a value'],
+    [['serve', '--port'], '--port needs a value'],
+    [['serve', '--static='], '--static needs a value, got ""'],
+    [['serve', '--port', '1', '--port', '2'], '--port given twice'],
+    [['serve', '--proxy=false'], '--proxy takes no value (leave it out to follow MFE_PROXY_ENABLED)'],
+    [['serve', 'dist'], 'unexpected argument "dist"'],
+    [['--port', '80'], 'missing command "serve" before the options'],
+  ];
+  for (const [args, message] of usage) {
+    test(`${JSON.stringify(args.join(' '))}: exit 2, "${message}"`, async () => {
+      const r = await run(args);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `mfe-host: ${message}\nRun "mfe-host --help" for usage.\n`);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('configuration errors: exit 1, naming the variable, key and why', () => {
+  test('bad MFE_REMOTES', async () => {
+    await inTempDir(async (cwd) => {
+      const r = await run(['serve', '--port', '0'], { cwd, env: envWith({ MFE_REMOTES: '{"billing": 42}' }) });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'mfe-host: Invalid MFE remotes: MFE_REMOTES: remote "billing": must be an entry URL string or an object with "entry", got number 42\n');
+    });
+  });
+
+  test('MFE_REMOTES that is neither JSON nor Base64', async () => {
+    const r = await run(['serve'], { env: envWith({ MFE_REMOTES: 'billing=https://x' }) });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^mfe-host: Invalid MFE remotes: MFE_REMOTES: neither inline JSON/);
+  });
+
+  test('a bad key in MFE_REMOTES_FILE names the file and the field', async () => {
+    await inTempDir(async (cwd) => {
+      writeFileSync(join(cwd, 'remotes.json'), JSON.stringify({ billing: { entry: 'https://cdn.example.com/b/mfe.js', format: 'amd' } }));
+      const r = await run(['serve'], { cwd, env: envWith({ MFE_REMOTES_FILE: 'remotes.json' }) });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /MFE_REMOTES_FILE \(.*remotes\.json\): remote "billing": "format" must be one of esm, single-spa, html, federation, got string "amd"/);
+    });
+  });
+
+  test('--remotes FILE that does not exist is reported as --remotes', async () => {
+    await inTempDir(async (cwd) => {
+      const r = await run(['serve', '--remotes', 'nope.json'], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^mfe-host: Invalid MFE remotes: --remotes \(.*nope\.json\): cannot read the file: ENOENT/);
+    });
+  });
+
+  test('a bad "mfe" field in a local package names the package.json and the field', async () => {
+    await inTempDir(async (cwd) => {
+      mkdirSync(join(cwd, 'node_modules/billing'), { recursive: true });
+      writeFileSync(join(cwd, 'node_modules/billing/package.json'), JSON.stringify({ name: 'billing', version: '1.0.0', mfe: { name: 'billing' } }));
+      const r = await run(['serve'], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^mfe-host: Invalid local MFE packages: .*node_modules\/billing\/package\.json \(billing\): "mfe\.entry" is missing\n$/);
+    });
+  });
+
+  test('nothing to serve', async () => {
+    await inTempDir(async (cwd) => {
+      const r = await run(['serve'], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^mfe-host: nothing to serve: no remotes configured \(MFE_REMOTES, MFE_REMOTES_FILE or --remotes\), no MFE package in .*, and no --static DIR\n$/);
+    });
+  });
+
+  test('--static that is not a folder', async () => {
+    await inTempDir(async (cwd) => {
+      writeFileSync(join(cwd, 'file.txt'), 'x');
+      let r = await run(['serve', '--static', 'missing'], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^mfe-host: --static: cannot use "missing" \(.*missing\): no such folder\n$/);
+      r = await run(['serve', '--static', 'file.txt'], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^mfe-host: --static: "file\.txt" \(.*file\.txt\) is not a folder\n$/);
+    });
+  });
+
+  test('a port already in use: exit 1 naming the address', async () => {
+    const blocker = createServer();
+    await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      await inTempDir(async (cwd) => {
+        mkdirSync(join(cwd, 'dist'));
+        const port = blocker.address().port;
+        const r = await run(['serve', '--static', 'dist', '--port', String(port)], { cwd });
+        assert.equal(r.code, 1);
+        assert.equal(r.stderr, `mfe-host: cannot listen on 127.0.0.1:${port}: the address is already in use\n`);
+      });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('serving', () => {
+  test('provider mode: --static DIR for cross-origin import(), revalidated; SIGTERM exits 0', async () => {
+    await inTempDir(async (cwd) => {
+      mkdirSync(join(cwd, 'dist'));
+      const source = 'export const mount = () => {};\n';
+      writeFileSync(join(cwd, 'dist/mfe.js'), source);
+      const server = await startServe(['serve', '--static', 'dist', '--port', '0', '--host', '127.0.0.1'], { cwd });
+      try {
+        assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(server.mode, `provider mode: ${join(cwd, 'dist')}`);
+
+        const res = await fetch(`${server.url}/mfe.js`, { headers: { Origin: 'https://shell.example.com' } });
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), source);
+        assert.match(res.headers.get('content-type'), /^text\/javascript/);
+        assert.equal(res.headers.get('access-control-allow-origin'), '*');
+        assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
+        assert.match(res.headers.get('cache-control'), /max-age=0/);
+        assert.doesNotMatch(res.headers.get('cache-control'), /immutable/);
+
+        const missing = await fetch(`${server.url}/nope.js`);
+        assert.equal(missing.status, 404);
+        assert.equal(missing.headers.get('access-control-allow-origin'), '*', 'errors carry CORS too, so the page sees the status');
+        await missing.arrayBuffer();
+      } finally {
+        server.child.kill('SIGTERM');
+      }
+      const r = await server.exited;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /SIGTERM: closing/);
+    });
+  });
+
+  test('indie mode: local MFE packages at /mfe/<name>/<version>/; SIGINT exits 0', async () => {
+    await inTempDir(async (cwd) => {
+      const pkg = join(cwd, 'node_modules/@acme/billing');
+      mkdirSync(join(pkg, 'dist'), { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/billing', version: '1.2.0', mfe: { name: 'billing', entry: './dist/mfe.js' } }));
+      writeFileSync(join(pkg, 'dist/mfe.js'), 'export const mount = () => {};\n');
+      const server = await startServe(['serve', '--port', '0'], { cwd });
+      try {
+        assert.equal(server.mode, 'indie mode: billing@1.2.0');
+        const res = await fetch(`${server.url}/mfe/billing/1.2.0/mfe.js`);
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), 'export const mount = () => {};\n');
+        const manifest = await fetch(`${server.url}/mfe-manifest.json`);
+        assert.equal(manifest.status, 200);
+        assert.match(JSON.stringify(await manifest.json()), /\/mfe\/billing\/1\.2\.0\/mfe\.js/);
+      } finally {
+        server.child.kill('SIGINT');
+      }
+      assert.equal((await server.exited).code, 0);
+    });
+  });
+
+  test('shell host mode: MFE_REMOTES, a local MFE of the same name is replaced by the remote', async () => {
+    await inTempDir(async (cwd) => {
+      const pkg = join(cwd, 'node_modules/billing');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'billing', version: '0.0.1', mfe: { name: 'billing', entry: 'mfe.js' } }));
+      const remotes = { billing: 'https://cdn.example.com/mfe/billing/1.4.2/mfe.js' };
+      const server = await startServe(['serve', '--port', '0'], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(remotes) }) });
+      try {
+        assert.equal(server.mode, 'shell host: 1 remote');
+        const res = await fetch(`${server.url}/mfe-manifest.json`);
+        assert.equal(res.status, 200);
+        const body = await res.json();
+        assert.equal(body.billing.entry ?? body.billing, remotes.billing);
+      } finally {
+        server.child.kill('SIGTERM');
+      }
+      assert.equal((await server.exited).code, 0);
+    });
+  });
+});
