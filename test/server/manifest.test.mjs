@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createManifestHandler, loadRemotes } from '../../dist/server/index.js';
+import { connectLike } from './_helpers.mjs';
 
 const A = 'https://cdn.example.com/mfe/billing/1.2.0/mfe.js';
 const B = 'https://inventory.internal/mfe/inventory/1.4.0/mfe.js';
@@ -32,41 +33,6 @@ async function withServer(listener, fn) {
   }
 }
 
-/** A tiny Connect: `use([prefix,] fn)`, prefix stripped from req.url while fn runs, errors to the next 4-arity fn. */
-function connectLike() {
-  const stack = [];
-  const app = (req, res) => {
-    let i = 0;
-    const originalUrl = req.url;
-    const next = (err) => {
-      req.url = originalUrl;
-      const layer = stack[i++];
-      if (!layer) {
-        res.statusCode = err ? 500 : 404;
-        res.end(err ? `final: ${err.code ?? err.message}` : 'final: no route');
-        return;
-      }
-      const path = req.url.split('?')[0];
-      if (layer.prefix && path !== layer.prefix && !path.startsWith(`${layer.prefix}/`)) return next(err);
-      if (layer.prefix) req.url = req.url.slice(layer.prefix.length) || '/';
-      const isErrorHandler = layer.fn.length === 4;
-      try {
-        if (err && isErrorHandler) layer.fn(err, req, res, next);
-        else if (!err && !isErrorHandler) layer.fn(req, res, next);
-        else next(err);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
-    next();
-  };
-  app.use = (prefix, fn) => {
-    if (typeof prefix === 'function') stack.push({ prefix: '', fn: prefix });
-    else stack.push({ prefix, fn });
-    return app;
-  };
-  return app;
-}
 
 describe('GET and HEAD /mfe-manifest.json', () => {
   test('GET: the JSON with content type, short public cache and a strong sha-256 ETag', async () => {
