@@ -49,10 +49,29 @@ const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'd
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || id.startsWith('@lit/reactive-element');
 
+/**
+ * Keep everything the main entry imports statically inside mfe-host.min.js (the router entry
+ * imports it from there), so a second entry never turns the main one into a facade over a
+ * shared chunk, which would cost bytes of the entry's size budget.
+ */
+const mainChunk = (id, { getModuleInfo }) => {
+  const main = at('src/index.ts');
+  const seen = new Set();
+  const walk = (m) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const d of getModuleInfo(m)?.importedIds ?? []) walk(d);
+  };
+  walk(main);
+  return seen.has(id) ? 'mfe-host' : undefined;
+};
+
 export default [
   // Browser entry for bundlers: dependencies stay imports.
   {
-    input: { index: 'src/index.ts' },
+    // The router (mfe-host/router) is an entry of its own, never part of the main one.
+    input: { index: 'src/index.ts', routing: 'src/routing/index.ts' },
+    preserveEntrySignatures: 'allow-extension',
     external,
     plugins: [ts({ declarationDir: 'dist/types' })],
     output: { dir: 'dist', format: 'es', sourcemap: true },
@@ -66,11 +85,11 @@ export default [
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
   },
   {
-    input: 'src/index.ts',
+    input: { 'mfe-host': 'src/index.ts', router: 'src/routing/index.ts' },
     // The entry may export more than its public API, so it is not split into a re-export file
     // over a chunk when lazy chunks import internals (config state) from it.
     preserveEntrySignatures: 'allow-extension',
     plugins: [nodeResolve(), ts({ outDir: 'dist/browser' }), terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }), licenses()],
-    output: { dir: 'dist/browser', entryFileNames: 'mfe-host.min.js', chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist/browser', entryFileNames: '[name].min.js', manualChunks: mainChunk, chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
   },
 ];

@@ -5,6 +5,7 @@
  */
 import type { Manifest } from './types.js';
 import { withTabs } from '../events/bus.js';
+import type { RouteDef } from '../routing/types.js';
 
 export interface MfeConfig {
   /** A manifest: its URL (fetched once, shared, refreshed after `manifestTtl`) or the object itself. Replaces an earlier one. */
@@ -26,6 +27,8 @@ export interface MfeConfig {
    * "mfe-host"); tabs with another name do not hear each other. Setting it opens the channel.
    */
   channel?: string;
+  /** Routes of an `<mfe-router>` that has no `<mfe-route>` children (`mfe-host/router`). Replaces earlier ones. */
+  routes?: RouteDef[];
 }
 
 export const state = {
@@ -37,6 +40,7 @@ export const state = {
   context: {} as Record<string, unknown>,
   retryDelay: 300,
   channel: 'mfe-host',
+  routes: undefined as RouteDef[] | undefined,
   /** Bumped whenever what discovery depends on changes, so the merged manifest is rebuilt. */
   generation: 0,
 };

@@ -74,6 +74,7 @@ export class MfeHost extends ReactiveElement {
     name: {},
     src: {},
     props: { attribute: false },
+    route: { attribute: false },
     timeout: { type: Number },
     retries: { type: Number },
     errorHandling: { attribute: 'error-handling' },
@@ -89,6 +90,8 @@ export class MfeHost extends ReactiveElement {
   declare src: string | undefined;
   /** Object handed to the MFE; a new object calls `update` (or remounts an MFE without one). */
   declare props: Record<string, unknown>;
+  /** Set by `<mfe-router>`: becomes `ctx.route`; a new object calls `update` (no remount). */
+  declare route: MountContext['route'];
   /** Milliseconds allowed for load + bootstrap + mount (and for unmount). */
   declare timeout: number;
   /** Extra tries of a load that failed on the network. */
@@ -145,6 +148,11 @@ export class MfeHost extends ReactiveElement {
     this.#reloads++;
     this.#kick();
     return this.settled;
+  }
+
+  /** Call the mounted MFE's `activated` / `deactivated` hook (used by `<mfe-router>` keep-alive). */
+  hook(name: 'activated' | 'deactivated'): void {
+    this.#mounted?.mod.mfe[name]?.(this.#mounted.ctx);
   }
 
   static override get observedAttributes(): string[] {
@@ -247,7 +255,7 @@ export class MfeHost extends ReactiveElement {
     const key = this.#key();
     const m = this.#mounted;
     if (m && m.key === key) {
-      if (m.ctx.props !== this.props || m.ctx.context !== state.context) await this.#update(m);
+      if (m.ctx.props !== this.props || m.ctx.context !== state.context || m.ctx.route !== this.route) await this.#update(m);
       return;
     }
     if (m) await this.#unmount(m);
@@ -260,7 +268,6 @@ export class MfeHost extends ReactiveElement {
   }
 
   async #mount(key: string): Promise<void> {
-    // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
     // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
     const { signal } = (this.#attempt = new AbortController());
     this.#attemptKey = key;
@@ -373,6 +380,7 @@ export class MfeHost extends ReactiveElement {
       bus: scopedBus(name, abort.signal),
       signal: abort.signal,
       navigate,
+      route: this.route,
     };
     return { key, mod, ctx, abort, container, detail, unshare };
   }
@@ -380,6 +388,7 @@ export class MfeHost extends ReactiveElement {
   async #update(m: Mounted): Promise<void> {
     m.ctx.props = this.props;
     m.ctx.context = state.context;
+    m.ctx.route = this.route;
     const { update } = m.mod.mfe;
     if (!update) {
       m.key = ''; // no update(): remount with the new props
