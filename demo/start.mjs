@@ -11,6 +11,7 @@
  * Stops on SIGINT / SIGTERM, or when the process that started it (e.g. npm) goes away.
  * Exit codes: 0 after a clean stop, 1 when the build or the server fails, 2 for a bad PORT.
  */
+import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,7 @@ const MFES = {
   header: 'mfes/header.ts', // lit
   billing: 'mfes/billing.tsx', // React 19
   inventory: 'mfes/inventory.ts', // Vue 3
+  'route-info': 'routed/mfes/route-info.ts', // vanilla, for the routed demo (/demo/routed/)
 };
 
 /** One self-contained ES module per MFE, each with its own copy of its framework. */
@@ -52,6 +54,26 @@ async function buildMfes() {
     },
     logLevel: 'silent',
   });
+}
+
+/**
+ * SPA fallback for the routed demo only: a GET/HEAD under /demo/routed/ whose path is not a file
+ * and has no extension (a deep link such as /demo/routed/billing/invoices/42) is answered with
+ * /demo/routed/index.html, so the router in the page can take it from there. Missing files
+ * (`…/missing.js`) still get their 404.
+ */
+async function routedFallback(ctx, next) {
+  const { path } = ctx;
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && path.startsWith('/demo/routed/') && !/\.[^/]*$/.test(path)) {
+    let file;
+    try {
+      file = await stat(join(ROOT, decodeURIComponent(path)));
+    } catch {
+      // no such file (or an undecodable path): a route
+    }
+    if (!file?.isFile() && !file?.isDirectory()) ctx.path = '/demo/routed/index.html';
+  }
+  return next();
 }
 
 /** `PORT` as a TCP port number (0: any free port). */
@@ -106,6 +128,7 @@ async function main() {
       middleware: [
         // `/` and `/demo` → `/demo/`, so relative URLs in the page resolve under /demo/.
         (ctx, next) => (ctx.path === '/' || ctx.path === '/demo' ? ctx.redirect('/demo/') : next()),
+        routedFallback,
       ],
       middlewareMode: true,
       disableFileWatcher: true,

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MFES = ['header', 'billing', 'inventory'];
+const MFES = ['header', 'billing', 'inventory', 'route-info'];
 
 /** `promise`, or a rejection naming `what` after `ms`. */
 function within(ms, what, promise) {
@@ -76,6 +76,13 @@ test('npm start serves the demo on a free port and stops cleanly on SIGTERM', { 
   const quick = await fetch(new URL('quickstart/', url));
   assert.equal(quick.status, 200, 'quickstart/');
   assert.ok((await quick.text()).includes('<mfe-host id="greet" name="hello">'));
+  // The routed demo: a deep link is answered with its page (SPA fallback for /demo/routed/ only).
+  for (const path of ['routed/', 'routed/billing/invoices/42?tab=items']) {
+    const res = await fetch(new URL(path, url));
+    assert.equal(res.status, 200, path);
+    assert.ok((await res.text()).includes('<mfe-router'), `${path} is the routed shell`);
+  }
+  assert.equal((await fetch(new URL('routed/missing.js', url))).status, 404, 'no fallback for a missing file');
   for (const path of ['shell.ts', '../src/index.ts', 'quickstart/hello.js']) {
     const res = await fetch(new URL(path, url));
     assert.equal(res.status, 200, path);
