@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import { bus, configure } from '../../src/index.js';
 import type { MfeHost, MountContext } from '../../src/index.js';
 import { addGuard, navigate, type MfeRouter, type NavChanged } from '../../src/routing/index.js';
@@ -328,11 +328,10 @@ describe('<mfe-router>', () => {
     await go('/app/2');
     const h2 = router!.querySelector<MfeHost>(`mfe-host[src="${k2}"]`)!;
     await go('/app/1'); // 1 is now more recent than 2
+    const unmounted = oneEvent(h2, 'mfe-unmounted');
     await go('/app/3');
     expect(h2.isConnected, 'k2 (least recently used) removed').to.equal(false);
-    // The element unmounts in the task after its removal.
-    await new Promise((r) => setTimeout(r));
-    await h2.settled;
+    await unmounted;
     expect(logOf(k2).at(-1)).to.equal('unmount');
     expect(router!.querySelectorAll('mfe-host').length).to.equal(2);
     expect(logOf(k1).filter((l) => l.startsWith('mount')).length).to.equal(1);
