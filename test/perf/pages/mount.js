@@ -1,0 +1,53 @@
+// Row 2: 200 <mfe-host> of a cached trivial MFE vs a hand-written import() + attachShadow + mount.
+import '/dist/browser/mfe-host.min.js';
+import { N, TRIVIAL, box, wait, time, check } from './common.js';
+
+await import(TRIVIAL); // already cached for everyone
+
+export async function host() {
+  const b = box();
+  const [mount, els] = await time(async () => {
+    const els = [];
+    const done = [];
+    for (let i = 0; i < N; i++) {
+      const el = document.createElement('mfe-host');
+      el.setAttribute('src', TRIVIAL);
+      done.push(wait(el, 'mfe-mounted', 'mfe-error'));
+      els.push(el);
+    }
+    b.append(...els);
+    await Promise.all(done);
+    return els;
+  });
+  check(b, 'mfe-host');
+  const [unmount] = await time(async () => {
+    const done = els.map((el) => wait(el, 'mfe-unmounted', 'mfe-error'));
+    b.remove();
+    await Promise.all(done);
+  });
+  return { mount, unmount };
+}
+
+export async function baseline() {
+  const b = box();
+  const one = async () => {
+    const m = await import(TRIVIAL);
+    const d = document.createElement('div');
+    b.append(d);
+    const host = document.createElement('div');
+    d.attachShadow({ mode: 'open' }).append(host);
+    const ctx = { host, props: {} };
+    await m.mount(ctx);
+    return [m, d, ctx];
+  };
+  const [mount, all] = await time(() => Promise.all(Array.from({ length: N }, one)));
+  check(b, 'baseline');
+  const [unmount] = await time(() =>
+    Promise.all(all.map(async ([m, d, ctx]) => {
+      await m.unmount(ctx);
+      d.remove();
+    })),
+  );
+  b.remove();
+  return { mount, unmount };
+}

@@ -1,0 +1,259 @@
+// `npm run bench`: ratios of mfe-host against baselines and peer runtimes, measured in one run in
+// headless Chromium, printed as one table. Not part of `npm test`. See README "Benchmarks".
+import { createServer } from 'node:http';
+import { readFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const out = join(root, 'node_modules/.cache/mfe-host-bench');
+const REPS = 7;
+const started = Date.now();
+const log = (m) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const kb = (b) => `${(b / 1024).toFixed(2)} KB`;
+const x = (r) => `${r.toFixed(2)}×`;
+
+const rows = [];
+const row = (name, host, base, ratio, goal, ok) => rows.push([name, host, base, ratio, goal, ok === undefined ? '—' : ok ? 'yes' : 'NO']);
+const na = (name, why, goal = '') => rows.push([name, `n/a: ${String(why).split('\n')[0].slice(0, 90)}`, '', '', goal, '—']);
+
+// --- 1. Size ------------------------------------------------------------------------------------
+const dist = join(root, 'dist/browser/');
+if (!existsSync(join(dist, 'mfe-host.min.js'))) {
+  console.error('dist/browser/mfe-host.min.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+/** The entry and every chunk it imports statically (as test/build/size.test.mjs counts it). */
+function closure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(join(dist, file), 'utf8');
+  for (const [, dep] of code.matchAll(/(?:^|[;}])\s*(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) closure(dep, seen);
+  return seen;
+}
+const hostCode = [...closure('mfe-host.min.js')].map((f) => readFileSync(join(dist, f), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '')).join('\n');
+const hostSize = gzipSync(hostCode, { level: 9 }).length;
+
+const peers = {
+  'single-spa': "export * from 'single-spa';",
+  'micro-app': "export { default } from '@micro-zoe/micro-app'; export * from '@micro-zoe/micro-app';",
+  qiankun: "export * from 'qiankun';",
+  wujie: "export * from 'wujie';",
+};
+mkdirSync(out, { recursive: true });
+const peerSizes = {};
+const peerBuilt = {};
+for (const [peer, contents] of Object.entries(peers)) {
+  try {
+    const r = await build({
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020', write: false,
+      define: { 'process.env.NODE_ENV': '"production"' }, legalComments: 'none', logLevel: 'silent',
+    });
+    const code = r.outputFiles[0].text;
+    peerSizes[peer] = gzipSync(code, { level: 9 }).length;
+    // The same bundle (not minified-only for size: minified too) serves the bench pages.
+    await import('node:fs').then((fs) => fs.writeFileSync(join(out, `${peer}.js`), code));
+    peerBuilt[peer] = true;
+  } catch (e) {
+    peerSizes[peer] = e;
+  }
+}
+const ss = peerSizes['single-spa'];
+row('1 size min+gzip (vs single-spa)', kb(hostSize), typeof ss == 'number' ? kb(ss) : 'n/a', typeof ss == 'number' ? x(hostSize / ss) : '', '≤ 6.00 KB', hostSize <= 6 * 1024);
+for (const peer of ['micro-app', 'wujie', 'qiankun']) {
+  const s = peerSizes[peer];
+  if (typeof s == 'number') row(`1 size vs ${peer}`, kb(hostSize), kb(s), x(hostSize / s), 'report');
+  else na(`1 size vs ${peer}`, s?.message ?? s);
+}
+
+// --- static server --------------------------------------------------------------------------------
+const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.css': 'text/css' };
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  const file = join(root, path);
+  const headers = { 'cache-control': 'max-age=3600', 'access-control-allow-origin': '*' };
+  try {
+    if (!file.startsWith(root) || !statSync(file).isFile()) throw new Error('not a file');
+    res.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(await readFile(file));
+  } catch {
+    // wujie points its sandbox iframes at the page's origin: answer "/" with an empty page.
+    if (path === '/') res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
+    else res.writeHead(404, headers).end('not found');
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await puppeteer.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc', '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'],
+});
+
+async function open(scenario) {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(120_000);
+  await page.goto(`${base}/test/perf/pages/blank.html?s=${scenario}`);
+  await page.waitForFunction('window.benchReady || window.benchError');
+  const err = await page.evaluate('window.benchError');
+  if (err) throw new Error(err);
+  return page;
+}
+const gc = (page) => page.evaluate(() => window.gc?.());
+
+try {
+  // --- 2. Mount / unmount vs hand-written baseline --------------------------------------------------
+  log('mount: mfe-host vs baseline');
+  const hostTimes = { mount: [], unmount: [] };
+  {
+    const page = await open('mount');
+    const baseTimes = { mount: [], unmount: [] };
+    await page.evaluate(() => bench.host());
+    await page.evaluate(() => bench.baseline());
+    for (let i = 0; i < REPS; i++) {
+      for (const [which, into] of i % 2 ? [['baseline', baseTimes], ['host', hostTimes]] : [['host', hostTimes], ['baseline', baseTimes]]) {
+        await gc(page);
+        const r = await page.evaluate((w) => bench[w](), which);
+        into.mount.push(r.mount);
+        into.unmount.push(r.unmount);
+      }
+    }
+    for (const k of ['mount', 'unmount']) {
+      const h = median(hostTimes[k]);
+      const b = median(baseTimes[k]);
+      row(`2 ${k} 200 (÷ import+attachShadow+${k})`, `${h.toFixed(1)} ms`, `${b.toFixed(1)} ms`, x(h / b), '≤ 0.50×', h / b <= 0.5);
+    }
+    await page.close();
+  }
+
+  // --- 3. Peers ------------------------------------------------------------------------------------
+  const hostMount = median(hostTimes.mount);
+  const hostUnmount = median(hostTimes.unmount);
+  const goals = { 'single-spa': 1, 'micro-app': 20, qiankun: 20, wujie: undefined };
+  for (const peer of Object.keys(peers)) {
+    if (!peerBuilt[peer]) {
+      na(`3 mount 200: ${peer} ÷ mfe-host`, `bundle failed: ${peerSizes[peer]?.message ?? peerSizes[peer]}`);
+      continue;
+    }
+    log(`mount: ${peer}`);
+    let page;
+    try {
+      page = await open('peers');
+      await page.evaluate((p) => bench.setup(p), peer);
+      const times = { mount: [], unmount: [] };
+      const reps = peer === 'wujie' || peer === 'qiankun' ? 3 : REPS;
+      await Promise.race([page.evaluate(() => bench.once()), new Promise((_, j) => setTimeout(j, 60_000, new Error('warm-up over 60 s')))]);
+      for (let i = 0; i < reps; i++) {
+        await gc(page);
+        const r = await Promise.race([page.evaluate(() => bench.once()), new Promise((_, j) => setTimeout(j, 60_000, new Error('run over 60 s')))]);
+        times.mount.push(r.mount);
+        times.unmount.push(r.unmount);
+      }
+      const g = goals[peer];
+      const m = median(times.mount);
+      const u = median(times.unmount);
+      const goal = g === undefined ? 'report' : g === 1 ? '≥ 1.00× (at or below)' : `≥ ${g}× faster`;
+      row(`3 mount 200: ${peer} ÷ mfe-host`, `${hostMount.toFixed(1)} ms`, `${m.toFixed(1)} ms`, x(m / hostMount), goal, g === undefined ? undefined : m / hostMount >= g);
+      row(`3 unmount 200: ${peer} ÷ mfe-host`, `${hostUnmount.toFixed(1)} ms`, `${u.toFixed(1)} ms`, x(u / hostUnmount), 'report');
+    } catch (e) {
+      na(`3 mount 200: ${peer} ÷ mfe-host`, e?.message ?? e);
+    } finally {
+      await page?.close().catch(() => {});
+    }
+  }
+
+  // --- 4. Bus --------------------------------------------------------------------------------------
+  log('bus');
+  {
+    const page = await open('bus');
+    const h = [];
+    const r = [];
+    await page.evaluate(() => (bench.host(), bench.raw()));
+    for (let i = 0; i < REPS; i++) {
+      await gc(page);
+      h.push(await page.evaluate(() => bench.host()));
+      await gc(page);
+      r.push(await page.evaluate(() => bench.raw()));
+    }
+    const ratio = median(r) / median(h); // throughput ratio
+    row('4 bus 100k emits × 10 listeners (throughput ÷ raw)', `${((100_000 / median(h)) * 1000).toFixed(0)}/s`, `${((100_000 / median(r)) * 1000).toFixed(0)}/s`, x(ratio), '≥ 0.80×', ratio >= 0.8);
+    try {
+      const echo = await open('bus');
+      await echo.evaluate(() => bench.echo());
+      await page.bringToFront();
+      const p = await page.evaluate(() => bench.pings(300));
+      for (const q of [50, 99]) {
+        const hb = pct(p.bus, q);
+        const rb = pct(p.raw, q);
+        row(`4 cross-tab latency p${q} (÷ raw BroadcastChannel)`, `${hb.toFixed(2)} ms`, `${rb.toFixed(2)} ms`, x(hb / rb), 'report');
+      }
+      await echo.close();
+    } catch (e) {
+      na('4 cross-tab latency', e?.message ?? e);
+    }
+    await page.close();
+  }
+
+  // --- 5. Memory -----------------------------------------------------------------------------------
+  log('memory');
+  {
+    const page = await open('memory');
+    const cdp = await page.createCDPSession();
+    const collect = async () => {
+      for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    /** Live objects: shadow roots, <mfe-host> elements, MFE containers (<div part="content">). */
+    const live = async () => {
+      const count = async (proto, filter = 'true') => {
+        const { result } = await cdp.send('Runtime.evaluate', { expression: proto });
+        const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: result.objectId });
+        const { result: n } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: `function () { return this.filter((o) => ${filter}).length; }`, returnByValue: true });
+        await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
+        return n.value;
+      };
+      return {
+        shadowRoots: await count('ShadowRoot.prototype'),
+        hosts: await count("customElements.get('mfe-host').prototype"),
+        containers: await count('HTMLDivElement.prototype', "o.getAttribute('part') === 'content'"),
+      };
+    };
+    await page.evaluate(() => bench.cycles(20)); // warm up: module loaded, chunks loaded, JIT
+    await page.evaluate(() => bench.names(20));
+    for (const [label, run] of [
+      ['1000 mount/unmount cycles', () => page.evaluate(() => bench.cycles(1000))],
+      ['1000 distinct names once each', () => page.evaluate(() => bench.names(1000))],
+    ]) {
+      const before = await collect();
+      const l0 = await live();
+      await run();
+      await new Promise((r) => setTimeout(r, 200));
+      const after = await collect();
+      const l1 = await live();
+      const grew = after - before;
+      const leaks = l1.shadowRoots - l0.shadowRoots + l1.hosts + l1.containers;
+      row(`5 heap growth, ${label}`, `${(grew / 1024).toFixed(0)} KB`, '1024 KB', x(grew / (1024 * 1024)), '≤ 1.00×', grew <= 1024 * 1024);
+      row(`5 reachable after, ${label}`, `${l1.shadowRoots - l0.shadowRoots} shadow roots, ${l1.hosts} mfe-host, ${l1.containers} containers`, '0', '', '0', leaks === 0);
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+// --- the table -------------------------------------------------------------------------------------
+const head = ['row', 'mfe-host', 'baseline', 'ratio', 'goal', 'ok?'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+console.log(line(head));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
