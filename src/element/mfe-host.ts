@@ -42,15 +42,21 @@ hostSheet.replaceSync(':host{display:block}[hidden]{display:none!important}');
 const now = (): number => performance.now();
 const run = <T>(fn: () => T | Promise<T>): Promise<T> => new Promise<T>((r) => r(fn()));
 
-/** `p`, unless `signal` aborts first (STALE) or `ms` pass (TIMEOUT). */
-const race = <T>(p: Promise<T>, signal: AbortSignal | undefined, ms: number): Promise<T> =>
+/**
+ * `p`, unless `signal` aborts first: with STALE when the attempt is abandoned, TIMEOUT when its
+ * deadline (an `AbortSignal.timeout`, one timer per deadline, not per step) passes.
+ */
+const race = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(reject, ms, TIMEOUT);
-    if (signal?.aborted) reject(STALE);
-    // The listener goes with the attempt's AbortController; settling twice is a no-op.
-    signal?.addEventListener('abort', () => reject(STALE));
-    p.then(resolve, reject).finally(() => clearTimeout(timer));
+    const stop = (): void => reject(signal.reason === STALE ? STALE : TIMEOUT);
+    if (signal.aborted) stop();
+    // The listener goes with the short-lived signal; settling twice is a no-op.
+    signal.addEventListener('abort', stop);
+    p.then(resolve, reject);
   });
+/** A signal that aborts with `abandon`'s reason, or after `ms`. */
+const within = (ms: number, abandon?: AbortSignal): AbortSignal =>
+  abandon ? AbortSignal.any([abandon, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms);
 
 const navigate = (to: string, opts?: { replace?: boolean }): void => {
   history[opts?.replace ? 'replaceState' : 'pushState'](null, '', to);
@@ -234,7 +240,7 @@ export class MfeHost extends ReactiveElement {
 
   #kick(): void {
     this.#dirty = true;
-    if (this.#attempt && this.#attemptKey !== this.#key()) this.#attempt.abort();
+    if (this.#attempt && this.#attemptKey !== this.#key()) this.#attempt.abort(STALE);
     if (this.#running) return;
     this.#running = true;
     this.#queue = Promise.resolve().then(async () => {
@@ -269,12 +275,12 @@ export class MfeHost extends ReactiveElement {
 
   async #mount(key: string): Promise<void> {
     // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
-    const { signal } = (this.#attempt = new AbortController());
+    const abandon = (this.#attempt = new AbortController()).signal;
     this.#attemptKey = key;
     this.#failedKey = this.#failedPhase = undefined;
     this.#setStatus('loading');
     let t = now();
-    let deadline = t + this.timeout;
+    let signal = within(this.timeout, abandon);
     const name = this.name ?? '';
     let phase: MfePhase = 'resolve';
     let entry = '';
@@ -284,7 +290,7 @@ export class MfeHost extends ReactiveElement {
     let integrity: string | undefined;
     let styles: string[] | undefined;
     /** Wait for `p` within the deadline, unless the attempt is abandoned. */
-    const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal, deadline - now());
+    const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal);
     try {
       if (this.src) entry = abs(this.src);
       else {
@@ -301,7 +307,7 @@ export class MfeHost extends ReactiveElement {
       for (const [i, url] of entries.entries()) {
         entry = url;
         t = now();
-        if (i) deadline = t + this.timeout;
+        if (i) signal = within(this.timeout, abandon);
         const detail: MfeEventDetail = { name, entry, version };
         try {
           phase = 'load';
@@ -399,7 +405,7 @@ export class MfeHost extends ReactiveElement {
   /** Run an `update`/`unmount` within the timeout; report and return false when it fails. */
   async #call(m: Mounted, phase: MfePhase, fn: (ctx: MountContext) => unknown): Promise<boolean> {
     try {
-      await race(run(() => fn(m.ctx)), undefined, this.timeout);
+      await race(run(() => fn(m.ctx)), within(this.timeout));
       return true;
     } catch (e) {
       this.#report(phase, m.detail.entry, e);
