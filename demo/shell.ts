@@ -5,6 +5,11 @@
  */
 import { bus, configure, setContext, type MfeHost } from '../src/index.js';
 import { LOCALE_NAMES, LOCALE_REQUEST, isLocale, type BillingProps, type DemoUser, type Invoice, type Locale } from './mfes/shared.js';
+import { $, eventLog } from './page.js';
+
+type Kind = 'mounted' | 'updated' | 'error' | 'bus' | 'context' | 'props';
+/** The side panel's event log. */
+const log = eventLog<Kind>($<HTMLOListElement>('#event-log'), 5);
 
 const user: DemoUser = { name: 'Ada Lovelace', role: 'Admin' };
 let locale: Locale = 'en';
@@ -19,11 +24,6 @@ configure({
 });
 configure({ context: { user, locale } });
 
-const $ = <T extends Element = HTMLElement>(selector: string): T => {
-  const el = document.querySelector<T>(selector);
-  if (!el) throw new Error(`demo shell: ${selector} is missing from the page`);
-  return el;
-};
 
 // ── Host → MFE: props ──────────────────────────────────────────────────────────────────────
 const billing = $<MfeHost>('mfe-host[name="billing"]');
@@ -86,25 +86,6 @@ bus.on('cart:add-item', ({ productId, quantity }, meta) => {
   log('bus', `cart:add-item ${productId} ×${quantity}${meta.source ? ` from ${meta.source}` : ''}`);
 });
 
-type Kind = 'mounted' | 'updated' | 'error' | 'bus' | 'context' | 'props';
-const logList = $<HTMLOListElement>('#event-log');
-const started = performance.now();
-function log(kind: Kind, text: string): void {
-  const li = document.createElement('li');
-  li.className = `log-${kind}`;
-  const time = document.createElement('span');
-  time.className = 'log-time';
-  time.textContent = `${((performance.now() - started) / 1000).toFixed(2)}s`;
-  const badge = document.createElement('span');
-  badge.className = 'log-kind';
-  badge.textContent = kind;
-  const msg = document.createElement('span');
-  msg.className = 'log-msg';
-  msg.textContent = text;
-  li.append(time, badge, msg);
-  logList.prepend(li);
-  while (logList.children.length > 5) logList.lastElementChild?.remove();
-}
 
 /** What to call an element in the log: its registry name, else its `data-label`. */
 const labelOf = (el: EventTarget | null): string =>

@@ -8,6 +8,11 @@ import { bus, configure, setContext, type MfeHost } from '../../src/index.js';
 import { addGuard, navigate } from '../../src/routing/index.js';
 import { LOCALE_REQUEST, isLocale, type BillingProps, type DemoUser, type Invoice } from '../mfes/shared.js';
 import type { DemoAuthDetail } from './mfes/route-info.js';
+import { $, eventLog } from '../page.js';
+
+type Kind = 'nav' | 'guard' | 'auth' | 'mounted' | 'error';
+/** The side panel's event log. */
+const log = eventLog<Kind>($<HTMLOListElement>('#event-log'), 8);
 
 const BASE = '/demo/routed';
 const user: DemoUser = { name: 'Ada Lovelace', role: 'Admin' };
@@ -28,31 +33,7 @@ configure({
 });
 configure({ context: { user: { name: 'Guest', role: '' }, locale: 'en' } });
 
-const $ = <T extends Element = HTMLElement>(selector: string): T => {
-  const el = document.querySelector<T>(selector);
-  if (!el) throw new Error(`routed demo: ${selector} is missing from the page`);
-  return el;
-};
 
-type Kind = 'nav' | 'guard' | 'auth' | 'mounted' | 'error';
-const logList = $<HTMLOListElement>('#event-log');
-const started = performance.now();
-function log(kind: Kind, text: string): void {
-  const li = document.createElement('li');
-  li.className = `log-${kind}`;
-  const time = document.createElement('span');
-  time.className = 'log-time';
-  time.textContent = `${((performance.now() - started) / 1000).toFixed(2)}s`;
-  const badge = document.createElement('span');
-  badge.className = 'log-kind';
-  badge.textContent = kind;
-  const msg = document.createElement('span');
-  msg.className = 'log-msg';
-  msg.textContent = text;
-  li.append(time, badge, msg);
-  logList.prepend(li);
-  while (logList.children.length > 8) logList.lastElementChild?.remove();
-}
 
 // ── Guard: /demo/routed/account/* needs a signed-in user ─────────────────────────────────────
 let signedIn = false;
