@@ -43,3 +43,18 @@ export const nextError = async (el: HTMLElement): Promise<MfeErrorDetail> =>
 
 /** Silence the runtime's console.error for errors a test provokes on purpose. */
 export const quiet = (e: Event): void => e.preventDefault();
+
+/**
+ * The next error reported with `reportError` (a window `error` event) whose message matches
+ * `re`; `preventDefault()` keeps it off the console and away from the test runner.
+ */
+export const nextReport = (re: RegExp): Promise<Error> =>
+  new Promise((resolve) => {
+    const onError = (e: ErrorEvent): void => {
+      if (!re.test(String(e.error?.message))) return;
+      e.preventDefault();
+      removeEventListener('error', onError);
+      resolve(e.error as Error);
+    };
+    addEventListener('error', onError);
+  });

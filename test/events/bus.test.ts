@@ -1,22 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { z } from 'zod';
 import { bus, configure, setContext } from '../../src/index.js';
-import { host, logOf, scenario, uid } from '../helpers.js';
+import { host, logOf, scenario, uid, nextReport } from '../helpers.js';
 
-/**
- * The next error the bus reports with `reportError` (a window `error` event) whose message
- * matches `re`; `preventDefault()` keeps it off the console and away from the test runner.
- */
-const nextReport = (re: RegExp): Promise<Error> =>
-  new Promise((resolve) => {
-    const onError = (e: ErrorEvent): void => {
-      if (!re.test(String(e.error?.message))) return;
-      e.preventDefault();
-      removeEventListener('error', onError);
-      resolve(e.error as Error);
-    };
-    addEventListener('error', onError);
-  });
 
 /** Every error matching `re` reported while `fn` runs (synchronously), kept from the runner. */
 function reportsDuring(re: RegExp, fn: () => void): Error[] {

@@ -5,7 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { bus, configure, type BusMeta } from '../../src/index.js';
 import { scopedBus } from '../../src/events/bus.js';
-import { uid } from '../helpers.js';
+import { uid, nextReport } from '../helpers.js';
 
 interface Report {
   tab: string;
@@ -49,17 +49,6 @@ async function openTab(params: Record<string, string>): Promise<(emit: [string, 
   return (emit, copy = 0) => frame.contentWindow!.postMessage({ emit, copy }, location.origin);
 }
 
-/** The next error reported with reportError whose message matches `re` (kept from the runner). */
-const nextReport = (re: RegExp): Promise<Error> =>
-  new Promise((resolve) => {
-    const onError = (e: ErrorEvent): void => {
-      if (!re.test(String(e.error?.message))) return;
-      e.preventDefault();
-      removeEventListener('error', onError);
-      resolve(e.error as Error);
-    };
-    addEventListener('error', onError);
-  });
 
 let runnerOnError: OnErrorEventHandler;
 before(() => {
