@@ -26,6 +26,18 @@ const licenses = () => ({
 
 const at = (p) => new URL(p, import.meta.url).pathname;
 
+/**
+ * Production builds: src/env.ts becomes `export const DEV = false`, so every `if (DEV)` branch
+ * (warnings, leak reports) is dropped. Must come before the TypeScript plugin, whose `load`
+ * would otherwise answer first. dist/dev/ (the "development" export condition) keeps DEV true.
+ */
+const production = () => ({
+  name: 'production',
+  load(id) {
+    if (id === at('src/env.ts')) return 'export const DEV = false;';
+  },
+});
+
 /** dist/server/bin.js is the `mfe-host` command: keep it executable (npm also sets the bit on install). */
 const executable = (fileName) => ({
   name: 'executable',
@@ -73,8 +85,16 @@ export default [
     input: { index: 'src/index.ts', routing: 'src/routing/index.ts' },
     preserveEntrySignatures: 'allow-extension',
     external,
-    plugins: [ts({ declarationDir: 'dist/types' })],
+    plugins: [production(), ts({ declarationDir: 'dist/types' })],
     output: { dir: 'dist', format: 'es', sourcemap: true },
+  },
+  // The same entries with DEV on (package.json "development" condition): warnings and leak reports.
+  {
+    input: { index: 'src/index.ts', routing: 'src/routing/index.ts' },
+    preserveEntrySignatures: 'allow-extension',
+    external,
+    plugins: [ts({ outDir: 'dist/dev' })],
+    output: { dir: 'dist/dev', format: 'es', sourcemap: true },
   },
   // Node entry, built on its own so it never shares a chunk with browser code; bin is the
   // `mfe-host` command (its `#!/usr/bin/env node` line is kept by rollup).
@@ -89,7 +109,7 @@ export default [
     // The entry may export more than its public API, so it is not split into a re-export file
     // over a chunk when lazy chunks import internals (config state) from it.
     preserveEntrySignatures: 'allow-extension',
-    plugins: [nodeResolve(), ts({ outDir: 'dist/browser' }), terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }), licenses()],
+    plugins: [production(), nodeResolve(), ts({ outDir: 'dist/browser' }), terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }), licenses()],
     output: { dir: 'dist/browser', entryFileNames: '[name].min.js', manualChunks: mainChunk, chunkFileNames: '[name]-[hash].min.js', format: 'es', sourcemap: true },
   },
 ];

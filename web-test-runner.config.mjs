@@ -19,14 +19,23 @@
 //
 // The dev server also answers the test routes of test/server-routes.mjs (/flaky, /hang,
 // /status, /count, /count-of, /manifest-seq).
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer from 'puppeteer-core';
 import { testRoutes } from './test/server-routes.mjs';
+
+/** Every test/fixtures/<area>/routes.mjs: a koa middleware (default export) that area's tests need. */
+const fixturesDir = new URL('./test/fixtures/', import.meta.url);
+const areaRoutes = [];
+for (const area of readdirSync(fixturesDir, { withFileTypes: true })) {
+  const file = new URL(`${area.name}/routes.mjs`, fixturesDir);
+  if (area.isDirectory() && existsSync(file)) areaRoutes.push((await import(pathToFileURL(file.pathname).href)).default);
+}
 
 const engine = (process.env.MFE_BROWSER || 'chromium').toLowerCase();
 
@@ -154,7 +163,7 @@ export default {
       loaders: { '.js': undefined },
     }),
   ],
-  middleware: [testRoutes()],
+  middleware: [testRoutes(), ...areaRoutes],
   browsers: [browserFor(engine)],
   // One test file at a time. With more, every page but the focused one is a hidden tab
   // (document.visibilityState 'hidden'): Chromium then never runs requestAnimationFrame, so

@@ -6,6 +6,8 @@
 import type { Manifest } from './types.js';
 import { withTabs } from '../events/bus.js';
 import type { RouteDef } from '../routing/types.js';
+import type { SideEffectOptions } from '../lifecycle/side-effects.js';
+import { DEV } from '../env.js';
 
 export interface MfeConfig {
   /** A manifest: its URL (fetched once, shared, refreshed after `manifestTtl`) or the object itself. Replaces an earlier one. */
@@ -29,6 +31,12 @@ export interface MfeConfig {
   channel?: string;
   /** Routes of an `<mfe-router>` that has no `<mfe-route>` children (`mfe-host/router`). Replaces earlier ones. */
   routes?: RouteDef[];
+  /**
+   * Track what MFE modules leave on `window`/`document` (globals, listeners, timers) and clean
+   * it up at the last unmount of each module. Default: off in production builds; in the
+   * development build `{ report: true }` (an `mfe-leak` event, nothing removed). `false` turns it off.
+   */
+  sideEffects?: SideEffectOptions | false;
 }
 
 export const state = {
@@ -41,6 +49,7 @@ export const state = {
   retryDelay: 300,
   channel: 'mfe-host',
   routes: undefined as RouteDef[] | undefined,
+  sideEffects: (DEV ? { report: true } : undefined) as SideEffectOptions | false | undefined,
   /** Bumped whenever what discovery depends on changes, so the merged manifest is rebuilt. */
   generation: 0,
 };

@@ -104,7 +104,7 @@ function entryOf(raw: unknown, base: string): RemoteEntry {
 
   if (typeof raw === 'string') return { entry: url(raw, 'entry') };
   if (!isObject(raw)) throw `must be an entry URL string or an object with "entry", got ${show(raw)}`;
-  const { version, fallback, integrity, styles, format, canary, disabled } = raw;
+  const { version, fallback, integrity, styles, format, expose, canary, disabled } = raw;
   const r: RemoteEntry = { entry: url(raw.entry, 'entry') };
   if (has(version, 'version', typeof version == 'string', 'a string')) r.version = version as string;
   if (fallback !== undefined) r.fallback = url(fallback, 'fallback');
@@ -112,6 +112,7 @@ function entryOf(raw: unknown, base: string): RemoteEntry {
   if (has(styles, 'styles', Array.isArray(styles), 'an array of URL strings'))
     r.styles = (styles as unknown[]).map((s, i) => url(s, `styles[${i}]`));
   if (has(format, 'format', FORMATS.includes(format as string), `one of ${FORMATS.join(', ')}`)) r.format = format as MfeFormat;
+  if (has(expose, 'expose', typeof expose == 'string' && !!expose, 'a module name such as "./mfe"')) r.expose = expose as string;
   if (has(canary, 'canary', isObject(canary), 'an object with "entry" and "weight"')) {
     const { entry, weight, version, integrity } = canary as Record<string, unknown>;
     const c: CanaryEntry = {

@@ -19,6 +19,8 @@ export interface RemoteEntry {
   /** Stylesheet URLs (relative to the manifest) adopted into the shadow root before `mount`. */
   styles?: string[];
   format?: MfeFormat;
+  /** `format: "federation"`: the exposed module to mount (default `./mfe`). */
+  expose?: string;
   canary?: CanaryEntry;
   /** Kill switch: resolving the name fails and the element keeps its fallback content. */
   disabled?: boolean;
@@ -36,6 +38,7 @@ export interface ResolvedRemote {
   integrity?: string;
   styles?: string[];
   format?: MfeFormat;
+  expose?: string;
   /** True when this user got the canary variant. */
   canary?: boolean;
   /** True when a local override (`?mfe-override=` / localStorage) replaced the entry. */

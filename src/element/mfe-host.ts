@@ -16,6 +16,7 @@ import { MfeError, describe } from '../lifecycle/errors.js';
 import { bootstrap, loadModule, type LoadedModule } from '../lifecycle/load.js';
 import { buildSheets } from '../lifecycle/styles.js';
 import { scopedBus } from '../events/bus.js';
+import type { Scope, scope as ScopeFn } from './scope.js';
 
 export type ErrorHandling = 'fail' | 'fallback' | 'degrade';
 export type Isolation = 'shadow' | 'none' | 'iframe';
@@ -25,7 +26,7 @@ interface Mounted {
   mod: LoadedModule;
   ctx: MountContext;
   abort: AbortController;
-  container: HTMLElement;
+  scope: Scope;
   detail: MfeEventDetail;
   /** Undoes the style sharing of `isolation="none"`. */
   unshare?: () => void;
@@ -289,19 +290,19 @@ export class MfeHost extends ReactiveElement {
     let version: string | undefined;
     let integrity: string | undefined;
     let styles: string[] | undefined;
+    let expose: string | undefined;
     /** Wait for `p` within the deadline, unless the attempt is abandoned. */
     const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal);
     try {
       if (this.src) entry = abs(this.src);
       else {
         const r = await wait(registry.resolve(name));
-        ({ entry, version, integrity, styles } = r);
+        ({ entry, version, integrity, styles, expose } = r);
         // The element's own fallback attribute wins over the manifest's.
         fallback ||= r.fallback;
         format = r.format ?? format;
       }
-      if (format !== 'esm') throw `format="${format}" is not supported yet`;
-      if (this.isolation !== 'shadow' && this.isolation !== 'none') throw `isolation="${this.isolation}" is not supported yet`;
+      const spec = { name, format, expose, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined };
       const timing = { resolve: now() - t, load: 0, mount: 0 };
       const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
       for (const [i, url] of entries.entries()) {
@@ -314,8 +315,11 @@ export class MfeHost extends ReactiveElement {
           // Manifest stylesheets load alongside the module and are adopted before mount.
           const css = i || !styles?.length ? [] : import('../lifecycle/style-urls.js').then((m) => m.loadStyleUrls(styles!));
           // The integrity hash is the main entry's; a fallback has other bytes.
-          const mod = await wait(loadModule(entry, this.retries, state.retryDelay, i ? undefined : integrity));
+          // The mount's scope (registry, overlay) loads alongside too, so mounting never waits for it.
+          const scoping = import('./scope.js');
+          const mod = await wait(loadModule(entry, this.retries, state.retryDelay, i ? undefined : integrity, spec));
           const urlSheets = await wait(Promise.resolve(css));
+          const { scope } = await wait(scoping);
           phase = 'bootstrap';
           await wait(bootstrap(mod));
           this.#emit('mfe-loaded', detail);
@@ -323,7 +327,7 @@ export class MfeHost extends ReactiveElement {
           t = now();
           phase = 'mount';
           this.#setStatus('mounting');
-          const m = await this.#create(key, mod, detail, urlSheets);
+          const m = await this.#create(key, mod, detail, urlSheets, scope);
           const mounting = run(() => mod.mfe.mount(m.ctx));
           try {
             await wait(mounting);
@@ -352,31 +356,30 @@ export class MfeHost extends ReactiveElement {
     }
   }
 
-  /** The container, styles and context of one mount. */
-  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[]): Promise<Mounted> {
+  /** The container, registry, styles and context of one mount. */
+  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[], scope: typeof ScopeFn): Promise<Mounted> {
     const { name, entry, version } = detail;
     const baseUrl = new URL('.', entry).href;
     const sheets = [...urlSheets, ...(mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl))];
-    const shadow = this.isolation === 'shadow';
+    const shadow = this.isolation !== 'none';
     const root = this.renderRoot as ShadowRoot;
-    const container = document.createElement('div');
-    container.setAttribute('part', 'content');
+    const s = scope(name, this, shadow ? root : null);
     let unshare: (() => void) | undefined;
     if (shadow) {
       // Fallback content of the content slot: shown and hidden with it.
       root.adoptedStyleSheets = [hostSheet, ...sheets];
-      this.#slots![3].append(container);
+      this.#slots![3].append(s.container);
     } else {
       const { shareSheets } = await import('../lifecycle/shared-sheets.js');
       const styleRoot = this.getRootNode() as Document | ShadowRoot;
       shareSheets(styleRoot, sheets, 1);
       unshare = () => shareSheets(styleRoot, sheets, -1);
-      container.slot = 'mfe-content';
-      this.append(container);
+      s.container.slot = 'mfe-content';
+      this.append(s.container);
     }
     const abort = new AbortController();
     const ctx: MountContext = {
-      host: container,
+      host: s.container,
       shadowRoot: shadow ? root : null,
       props: this.props,
       context: state.context,
@@ -387,8 +390,13 @@ export class MfeHost extends ReactiveElement {
       signal: abort.signal,
       navigate,
       route: this.route,
+      registry: s.registry,
+      get overlayRoot() {
+        return s.overlay();
+      },
     };
-    return { key, mod, ctx, abort, container, detail, unshare };
+    mod.fx?.(1, this);
+    return { key, mod, ctx, abort, scope: s, detail, unshare };
   }
 
   async #update(m: Mounted): Promise<void> {
@@ -425,9 +433,10 @@ export class MfeHost extends ReactiveElement {
   /** Remove everything a mount added, whatever the MFE did or failed to do. */
   #teardown(m: Mounted): void {
     m.abort.abort();
-    m.container.remove();
+    m.scope.remove();
     if (m.unshare) m.unshare();
     else (this.renderRoot as ShadowRoot).adoptedStyleSheets = [hostSheet];
+    m.mod.fx?.(-1, this);
   }
 
   #setStatus(s: MfeStatus): void {

@@ -6,6 +6,22 @@
  */
 import type { MicroFrontend } from '../types.js';
 import { describe } from './errors.js';
+import type { MfeFormat } from './formats.js';
+import type { SideEffectOptions } from './side-effects.js';
+
+/** What to load and how: the entry's format, and whatever its adapter needs. */
+export interface LoadSpec {
+  /** Registry name (for messages). */
+  name: string;
+  format: MfeFormat;
+  /** `isolation="iframe"`: the entry runs in a sandboxed iframe, never in this document. */
+  iframe?: boolean;
+  /** Module Federation: the exposed module to mount (default `./mfe`). */
+  expose?: string;
+  /** Track (and clean up) what the module leaves on `window`/`document` (lifecycle/side-effects). */
+  sideEffects?: SideEffectOptions;
+}
+
 
 /** A loaded, validated MFE module and what the runtime derives from it once. */
 export interface LoadedModule {
@@ -14,6 +30,8 @@ export interface LoadedModule {
   /** `styles` as constructable sheets, built on first mount and shared by every instance. */
   sheets?: CSSStyleSheet[];
   booted?: Promise<void>;
+  /** Side-effect tracking (lifecycle/side-effects): +1 before a mount, -1 after its teardown. */
+  fx?: (delta: 1 | -1, host: HTMLElement) => void;
 }
 
 /** Raised when the entry is reachable but unusable; never retried. */
@@ -44,8 +62,10 @@ const validate = (ns: Record<string, unknown>): MicroFrontend => {
  * `retries` more times after
  * `delay`, `2×delay`, … ms; retries bypass the browser's cache of the failed request.
  */
-export function loadModule(url: string, retries: number, delay: number, integrity?: string): Promise<LoadedModule> {
-  let p = modules.get(url);
+export function loadModule(url: string, retries: number, delay: number, integrity?: string, spec?: LoadSpec): Promise<LoadedModule> {
+  const kind = spec?.iframe ? 'iframe' : spec?.format ?? 'esm';
+  const key = kind + ' ' + url;
+  let p = modules.get(key);
   if (!p) {
     p = (async () => {
       for (let attempt = 0; ; attempt++) {
@@ -53,8 +73,14 @@ export function loadModule(url: string, retries: number, delay: number, integrit
           const u = attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url;
           // Checked (and, where the engine can, enforced) before the module may run.
           if (integrity) await (await import('./integrity.js')).verify(u, integrity);
-          const ns = (await import(/* @vite-ignore */ u)) as Record<string, unknown>;
-          return { url, mfe: validate(ns) };
+          const get = (): Promise<Record<string, unknown>> =>
+            kind == 'esm' ? import(/* @vite-ignore */ u) : import('./adapters.js').then((a) => a.adapt(kind, u, spec!));
+          // Side-effect tracking wraps the module's evaluation (never an iframe's: it has its own window).
+          const [ns, fx] =
+            spec?.sideEffects && kind != 'iframe'
+              ? await (await import('./side-effects.js')).track(url, spec.name, spec.sideEffects, get)
+              : [await get()];
+          return { url, mfe: validate(ns), fx };
         } catch (e) {
           if (e instanceof BadModule) throw e;
           // Ask the server why (loaded on demand); a 4xx will not get better with retries.
@@ -65,9 +91,9 @@ export function loadModule(url: string, retries: number, delay: number, integrit
         }
       }
     })();
-    modules.set(url, p);
+    modules.set(key, p);
     // A failed load is forgotten, so `reload()` or another element can try again.
-    p.catch(() => modules.delete(url));
+    p.catch(() => modules.delete(key));
   }
   return p;
 }

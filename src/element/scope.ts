@@ -1,0 +1,101 @@
+/**
+ * What one mount gets besides its shadow root, loaded on demand with the first mount: the
+ * container it renders into, its custom element registry (`ctx.registry`) and its overlay layer
+ * (`ctx.overlayRoot`).
+ *
+ * Where the engine has scoped custom element registries (Chromium), every mount gets a fresh
+ * `CustomElementRegistry` and a container that belongs to it, so two MFEs can define the same
+ * tag with different classes. Elsewhere (Firefox ESR, WebKitGTK) and with `isolation="none"`,
+ * `ctx.registry` is the global registry behind a guard: defining a tag that another MFE already
+ * defined keeps the first definition and warns, naming both MFEs, instead of throwing.
+ */
+
+/** Tag → the MFE that defined it in the global registry. */
+const owners = new Map<string, string>();
+const warned = new Set<string>();
+let scopedSupported: boolean | undefined;
+
+/** A new scoped registry, or undefined where the engine has none ("Illegal constructor"). */
+const scopedRegistry = (): CustomElementRegistry | undefined => {
+  if (scopedSupported !== false)
+    try {
+      const r = new CustomElementRegistry();
+      scopedSupported = true;
+      return r;
+    } catch {
+      scopedSupported = false;
+    }
+};
+
+/** The global registry, shared safely between MFEs (see the file comment). */
+const globalFor = (name: string): CustomElementRegistry =>
+  new Proxy(customElements, {
+    get(target, key) {
+      if (key === 'define')
+        return (tag: string, ctor: CustomElementConstructor, options?: ElementDefinitionOptions): void => {
+          const had = target.get(tag);
+          if (!had) {
+            target.define(tag, ctor, options);
+            owners.set(tag, name);
+          } else if (had !== ctor && !warned.has(tag + ' ' + name)) {
+            warned.add(tag + ' ' + name);
+            console.warn(
+              `${name || 'mfe'}: <${tag}> is already defined by ${owners.get(tag) ? `MFE "${owners.get(tag)}"` : 'the page'}; ` +
+                `this browser has no scoped custom element registries, so ${name || 'this MFE'} gets that definition, not its own. ` +
+                `Give the tag a prefix of your own (e.g. <${name || 'my'}-${tag}>) or mount with isolation="iframe".`,
+            );
+          }
+        };
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v == 'function' ? v.bind(target) : v;
+    },
+  });
+
+export interface Scope {
+  container: HTMLElement;
+  registry: CustomElementRegistry;
+  /** Creates the overlay layer on first use. */
+  overlay(): HTMLElement;
+  /** Removes the container and the overlay. */
+  remove(): void;
+}
+
+/**
+ * The scope of one mount of MFE `name`. With `root` (shadow isolation) the container and the
+ * overlay live in that shadow root; without it they go into `host`'s light DOM, slotted.
+ */
+export function scope(name: string, host: HTMLElement, root: ShadowRoot | null): Scope {
+  const scoped = root ? scopedRegistry() : undefined;
+  const make = (): HTMLElement =>
+    scoped ? document.createElement('div', { customElementRegistry: scoped } as ElementCreationOptions) : document.createElement('div');
+  const container = make();
+  container.setAttribute('part', 'content');
+  let layer: HTMLElement | undefined;
+  return {
+    container,
+    registry: scoped ?? globalFor(name),
+    overlay() {
+      if (!layer) {
+        layer = make();
+        layer.setAttribute('part', 'overlay');
+        // A zero-size box at the viewport's corner: it covers nothing, and what the MFE puts in
+        // it (position: fixed modals, absolutely placed popovers) is laid out against the viewport.
+        layer.style.cssText = 'position:fixed;inset:0 auto auto 0;width:0;height:0;margin:0;padding:0;border:0;overflow:visible;background:none;color:inherit';
+        if (!root) layer.slot = 'mfe-content';
+        layer.popover = 'manual';
+        (root ?? host).append(layer);
+        // The top layer: above the page whatever its z-index, transforms and overflow.
+        try {
+          layer.showPopover();
+        } catch {
+          layer.style.zIndex = '2147483647';
+        }
+      }
+      return layer;
+    },
+    remove() {
+      container.remove();
+      layer?.remove();
+    },
+  };
+}
