@@ -70,6 +70,20 @@ export interface MfeErrorDetail extends MfeEventDetail {
   fallback?: string;
 }
 
+/** One thing an MFE module left behind (side-effect tracking, `configure({ sideEffects })`). */
+export interface MfeLeak {
+  kind: 'global' | 'listener' | 'timeout' | 'interval' | 'animation-frame';
+  /** Global name, event type, or timer callback name. */
+  name: string;
+  /** For listeners: where it was added. */
+  target?: 'window' | 'document';
+  /** Whether the runtime removed it (per `sideEffects.clean`). */
+  removed: boolean;
+}
+export interface MfeLeakDetail extends MfeEventDetail {
+  leaks: MfeLeak[];
+}
+
 /** Events `<mfe-host>` dispatches; all bubble and are composed. */
 export interface MfeHostEventMap {
   'mfe-loaded': CustomEvent<MfeEventDetail>;
@@ -77,4 +91,6 @@ export interface MfeHostEventMap {
   'mfe-updated': CustomEvent<MfeEventDetail>;
   'mfe-unmounted': CustomEvent<MfeEventDetail>;
   'mfe-error': CustomEvent<MfeErrorDetail>;
+  /** The last instance of a module unmounted and it left globals, listeners or timers behind. */
+  'mfe-leak': CustomEvent<MfeLeakDetail>;
 }
