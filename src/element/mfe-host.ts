@@ -28,8 +28,6 @@ interface Mounted {
   abort: AbortController;
   scope: Scope;
   detail: MfeEventDetail;
-  /** Undoes the style sharing of `isolation="none"`. */
-  unshare?: () => void;
 }
 
 /** Thrown inside an attempt that is no longer wanted. */
@@ -327,7 +325,7 @@ export class MfeHost extends ReactiveElement {
           t = now();
           phase = 'mount';
           this.#setStatus('mounting');
-          const m = await this.#create(key, mod, detail, urlSheets, scope);
+          const m = this.#create(key, mod, detail, urlSheets, scope);
           const mounting = run(() => mod.mfe.mount(m.ctx));
           try {
             await wait(mounting);
@@ -357,26 +355,15 @@ export class MfeHost extends ReactiveElement {
   }
 
   /** The container, registry, styles and context of one mount. */
-  async #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[], scope: typeof ScopeFn): Promise<Mounted> {
+  #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[], scope: typeof ScopeFn): Mounted {
     const { name, entry, version } = detail;
     const baseUrl = new URL('.', entry).href;
     const sheets = [...urlSheets, ...(mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl))];
     const shadow = this.isolation !== 'none';
     const root = this.renderRoot as ShadowRoot;
-    const s = scope(name, this, shadow ? root : null);
-    let unshare: (() => void) | undefined;
-    if (shadow) {
-      // Fallback content of the content slot: shown and hidden with it.
-      root.adoptedStyleSheets = [hostSheet, ...sheets];
-      this.#slots![3].append(s.container);
-    } else {
-      const { shareSheets } = await import('../lifecycle/shared-sheets.js');
-      const styleRoot = this.getRootNode() as Document | ShadowRoot;
-      shareSheets(styleRoot, sheets, 1);
-      unshare = () => shareSheets(styleRoot, sheets, -1);
-      s.container.slot = 'mfe-content';
-      this.append(s.container);
-    }
+    // Shadow: styles adopted over the host sheet, container as fallback content of the content
+    // slot (shown and hidden with it). None: styles shared with the enclosing root, container slotted.
+    const s = scope(name, this, shadow ? root : null, [hostSheet, ...sheets], this.#slots![3]);
     const abort = new AbortController();
     const ctx: MountContext = {
       host: s.container,
@@ -396,7 +383,7 @@ export class MfeHost extends ReactiveElement {
       },
     };
     mod.fx?.(1, this);
-    return { key, mod, ctx, abort, scope: s, detail, unshare };
+    return { key, mod, ctx, abort, scope: s, detail };
   }
 
   async #update(m: Mounted): Promise<void> {
@@ -434,8 +421,6 @@ export class MfeHost extends ReactiveElement {
   #teardown(m: Mounted): void {
     m.abort.abort();
     m.scope.remove();
-    if (m.unshare) m.unshare();
-    else (this.renderRoot as ShadowRoot).adoptedStyleSheets = [hostSheet];
     m.mod.fx?.(-1, this);
   }
 

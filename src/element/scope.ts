@@ -10,6 +10,8 @@
  * defined keeps the first definition and warns, naming both MFEs, instead of throwing.
  */
 
+import { shareSheets } from '../lifecycle/shared-sheets.js';
+
 /** Tag → the MFE that defined it in the global registry. */
 const owners = new Map<string, string>();
 const warned = new Set<string>();
@@ -56,20 +58,33 @@ export interface Scope {
   registry: CustomElementRegistry;
   /** Creates the overlay layer on first use. */
   overlay(): HTMLElement;
-  /** Removes the container and the overlay. */
+  /** Removes the container, the overlay and the styles. */
   remove(): void;
 }
 
 /**
- * The scope of one mount of MFE `name`. With `root` (shadow isolation) the container and the
- * overlay live in that shadow root; without it they go into `host`'s light DOM, slotted.
+ * The scope of one mount of MFE `name`, put in place. With `root` (shadow isolation) the
+ * container goes into `slot` (the content slot, as its fallback content: shown and hidden with
+ * it), the overlay into `root`, and `sheets` (the host sheet first) are adopted by `root`.
+ * Without it (`isolation="none"`) container and overlay go into `host`'s light DOM, slotted
+ * into `slot`, and `sheets` but the host sheet are shared with the root `host` is in.
  */
-export function scope(name: string, host: HTMLElement, root: ShadowRoot | null): Scope {
+export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, sheets: CSSStyleSheet[], slot: HTMLSlotElement): Scope {
   const scoped = root ? scopedRegistry() : undefined;
   const make = (): HTMLElement =>
     scoped ? document.createElement('div', { customElementRegistry: scoped } as ElementCreationOptions) : document.createElement('div');
   const container = make();
   container.setAttribute('part', 'content');
+  const [hostSheet, ...own] = sheets;
+  const styleRoot = host.getRootNode() as Document | ShadowRoot;
+  if (root) {
+    root.adoptedStyleSheets = sheets;
+    slot.append(container);
+  } else {
+    shareSheets(styleRoot, own, 1);
+    container.slot = slot.name;
+    host.append(container);
+  }
   let layer: HTMLElement | undefined;
   return {
     container,
@@ -81,7 +96,7 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null):
         // A zero-size box at the viewport's corner: it covers nothing, and what the MFE puts in
         // it (position: fixed modals, absolutely placed popovers) is laid out against the viewport.
         layer.style.cssText = 'position:fixed;inset:0 auto auto 0;width:0;height:0;margin:0;padding:0;border:0;overflow:visible;background:none;color:inherit';
-        if (!root) layer.slot = 'mfe-content';
+        if (!root) layer.slot = slot.name;
         layer.popover = 'manual';
         (root ?? host).append(layer);
         // The top layer: above the page whatever its z-index, transforms and overflow.
@@ -96,6 +111,8 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null):
     remove() {
       container.remove();
       layer?.remove();
+      if (root) root.adoptedStyleSheets = [hostSheet];
+      else shareSheets(styleRoot, own, -1);
     },
   };
 }

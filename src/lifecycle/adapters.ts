@@ -1,9 +1,11 @@
 /**
  * Adapters turn an entry URL into an MFE (or a namespace exporting one) for a non-ESM format or
- * for iframe isolation. This dispatcher and each adapter are chunks of their own, loaded only
- * when an entry needs them.
+ * for iframe isolation; side-effect tracking wraps any of them but the iframe (it has a window
+ * of its own). This dispatcher and each adapter are chunks of their own, loaded only when an
+ * entry needs them.
  */
 import type { LoadSpec } from './load.js';
+import type { Fx } from './side-effects.js';
 
 /** What every adapter module exports. */
 export interface Adapter {
@@ -17,8 +19,12 @@ const adapters: Record<string, () => Promise<Adapter>> = {
   iframe: () => import('../isolation/iframe.js'),
 };
 
-export const adapt = async (kind: string, url: string, spec: LoadSpec): Promise<Record<string, unknown>> => {
+/** The module at `url` loaded as `kind`, with its side-effect tracker when tracking is on. */
+export const adapt = async (kind: string, url: string, spec: LoadSpec): Promise<[Record<string, unknown>, Fx?]> => {
   const a = adapters[kind];
-  if (!a) throw new Error(`unknown format "${kind}": use esm, single-spa, html or federation`);
-  return (await a()).load(url, spec);
+  if (kind != 'esm' && !a) throw new Error(`unknown format "${kind}": use esm, single-spa, html or federation`);
+  const get = async (): Promise<Record<string, unknown>> => (a ? (await a()).load(url, spec) : import(/* @vite-ignore */ url));
+  if (!spec.sideEffects || kind == 'iframe') return [await get()];
+  // `url` may carry a retry suffix; the tracker attributes by the entry's folder, which it keeps.
+  return (await import('./side-effects.js')).track(url, spec.name, spec.sideEffects, get);
 };

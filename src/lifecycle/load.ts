@@ -73,13 +73,11 @@ export function loadModule(url: string, retries: number, delay: number, integrit
           const u = attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url;
           // Checked (and, where the engine can, enforced) before the module may run.
           if (integrity) await (await import('./integrity.js')).verify(u, integrity);
-          const get = (): Promise<Record<string, unknown>> =>
-            kind == 'esm' ? import(/* @vite-ignore */ u) : import('./adapters.js').then((a) => a.adapt(kind, u, spec!));
-          // Side-effect tracking wraps the module's evaluation (never an iframe's: it has its own window).
+          // Other formats, iframes and side-effect tracking load their code on demand.
           const [ns, fx] =
-            spec?.sideEffects && kind != 'iframe'
-              ? await (await import('./side-effects.js')).track(url, spec.name, spec.sideEffects, get)
-              : [await get()];
+            kind == 'esm' && !spec?.sideEffects
+              ? [(await import(/* @vite-ignore */ u)) as Record<string, unknown>]
+              : await (await import('./adapters.js')).adapt(kind, u, spec!);
           return { url, mfe: validate(ns), fx };
         } catch (e) {
           if (e instanceof BadModule) throw e;
