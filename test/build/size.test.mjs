@@ -3,7 +3,7 @@
 // statically (on-demand chunks loaded with import() are not part of the entry's cost).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const dir = new URL('../../dist/browser/', import.meta.url);
@@ -57,8 +57,14 @@ test('the bundle carries no comments and no development-only code', () => {
 test('optional features are separate chunks, not part of the entry', () => {
   const files = entryClosure('mfe-host.min.js');
   const code = readFileSync(new URL('mfe-host.min.js', dir), 'utf8');
-  for (const name of ['lazy', 'shared-sheets', 'diagnose', 'prefetch', 'manifest', 'integrity', 'style-urls', 'cross-tab']) {
+  for (const name of ['lazy', 'scope', 'adapters', 'diagnose', 'prefetch', 'manifest', 'integrity', 'style-urls', 'cross-tab']) {
     assert.match(code, new RegExp(`import\\("\\./${name}-[\\w-]+\\.min\\.js"\\)`), `${name} is loaded on demand`);
+    assert.ok(![...files].some((f) => f.startsWith(`${name}-`)), `${name} is not imported statically`);
+  }
+  // Other formats, iframes and leak tracking: chunks of their own, behind the adapters chunk.
+  const adapters = readFileSync(new URL([...readdirSync(dir)].find((f) => /^adapters-.*\.min\.js$/.test(f)), dir), 'utf8');
+  for (const name of ['single-spa', 'html', 'federation', 'iframe', 'side-effects']) {
+    assert.match(adapters, new RegExp(`import\\("\\./${name}-[\\w-]+\\.min\\.js"\\)`), `${name} is loaded on demand by the adapters chunk`);
     assert.ok(![...files].some((f) => f.startsWith(`${name}-`)), `${name} is not imported statically`);
   }
 });
