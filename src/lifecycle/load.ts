@@ -64,7 +64,8 @@ const validate = (ns: Record<string, unknown>): MicroFrontend => {
  */
 export function loadModule(url: string, retries: number, delay: number, integrity?: string, spec?: LoadSpec): Promise<LoadedModule> {
   const kind = spec?.iframe ? 'iframe' : spec?.format ?? 'esm';
-  const key = kind + ' ' + url;
+  // A federation container holds several modules: which one is part of what is loaded.
+  const key = kind + ' ' + url + (kind == 'federation' ? ' ' + (spec?.expose ?? './mfe') : '');
   let p = modules.get(key);
   if (!p) {
     p = (async () => {
