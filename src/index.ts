@@ -16,6 +16,7 @@ export type { MfeBus, MfeEvents, MfeEventType, MfePayload, BusMeta, BusListener,
 export type { StandardSchemaV1 } from './events/standard-schema.js';
 export { MfeError } from './lifecycle/errors.js';
 export type { MfeFormat } from './lifecycle/formats.js';
+export type { SideEffectOptions, SideEffectKind } from './lifecycle/side-effects.js';
 export type * from './types.js';
 
 define();

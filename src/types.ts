@@ -79,6 +79,10 @@ export interface MfeLeak {
   target?: 'window' | 'document';
   /** Whether the runtime removed it (per `sideEffects.clean`). */
   removed: boolean;
+  /** When it was created: while the module loaded (evaluation, bootstrap) or while an instance was mounted. */
+  phase: 'load' | 'mount';
+  /** `url:line:column` of the call that created it (listeners and timers). */
+  source?: string;
 }
 export interface MfeLeakDetail extends MfeEventDetail {
   leaks: MfeLeak[];

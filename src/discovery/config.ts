@@ -33,7 +33,8 @@ export interface MfeConfig {
   routes?: RouteDef[];
   /**
    * Track what MFE modules leave on `window`/`document` (globals, listeners, timers) and clean
-   * it up at the last unmount of each module. Default: off in production builds; in the
+   * it up at the last unmount of each module (`clean: true | ['listeners','timers','globals']`;
+   * read when a module starts loading). Default: off in production builds; in the
    * development build `{ report: true }` (an `mfe-leak` event, nothing removed). `false` turns it off.
    */
   sideEffects?: SideEffectOptions | false;
