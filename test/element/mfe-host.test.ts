@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { MfeHost, define } from '../../src/index.js';
 import type { MfeErrorDetail, MfeMountedDetail, MountContext } from '../../src/index.js';
-import { host, logOf, openGate, scenario, uid, quiet } from '../helpers.js';
+import { host, logOf, nextError, openGate, scenario, uid, quiet } from '../helpers.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -158,15 +158,22 @@ describe('<mfe-host> element', () => {
     probe.remove();
   });
 
-  it('unsupported format or isolation is a clear error, not a throw', async () => {
-    const el = await host(scenario('happy'), { format: 'federation' });
+  it('an unknown format is a clear error, not a throw; an iframe entry without CORS says so', async () => {
+    const el = document.createElement('mfe-host');
+    el.setAttribute('format', 'amd');
+    el.src = scenario('happy');
+    const err = nextError(el);
+    document.body.append(el);
+    expect((await err).error.message).to.match(/load failed: unknown format "amd": use esm, single-spa, html or federation/);
     expect(el.status).to.equal('error');
+    el.remove();
+    // The test server sends no Access-Control-Allow-Origin: the sandboxed (opaque-origin) iframe cannot import.
     const el2 = document.createElement('mfe-host');
     el2.isolation = 'iframe';
     el2.src = scenario('happy');
-    const err = oneEvent(el2, 'mfe-error');
+    const err2 = nextError(el2);
     document.body.append(el2);
-    expect(((await err).detail as MfeErrorDetail).error.message).to.match(/isolation="iframe"/);
+    expect((await err2).error.message).to.match(/sandboxed iframe.*Access-Control-Allow-Origin/);
     el2.remove();
   });
 
