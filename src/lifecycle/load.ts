@@ -64,8 +64,8 @@ const validate = (ns: Record<string, unknown>): MicroFrontend => {
  */
 export function loadModule(url: string, retries: number, delay: number, integrity?: string, spec?: LoadSpec): Promise<LoadedModule> {
   const kind = spec?.iframe ? 'iframe' : spec?.format ?? 'esm';
-  // A federation container holds several modules: which one is part of what is loaded.
-  const key = kind + ' ' + url + (kind == 'federation' ? ' ' + (spec?.expose ?? './mfe') : '');
+  // A federation container holds several modules: which one (`expose`) is part of what is loaded.
+  const key = [kind, url, spec?.expose] + '';
   let p = modules.get(key);
   if (!p) {
     p = (async () => {

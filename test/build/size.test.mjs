@@ -26,8 +26,11 @@ const GOAL = 6 * 1024;
  * adapters chunk, the per-mount scope chunk (scoped registry, overlay layer) loaded alongside
  * the module, and the +1/-1 tracker calls. Moving isolation="none" styling into that chunk paid
  * for most of it (the hooks alone were +187 B).
+ * Raised to 6859 (+24 B) when the adapters landed: the entry exports the internals they reuse
+ * (error wording, URL resolution, config state) instead of each chunk carrying a copy, and the
+ * module cache key includes a federation remote's exposed module.
  */
-const CEILING = 6835;
+const CEILING = 6859;
 
 /** The entry and every chunk it imports statically, each once. */
 function entryClosure(file, seen = new Set()) {
