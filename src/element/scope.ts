@@ -6,8 +6,8 @@
  * Where the engine has scoped custom element registries (Chromium), every mount gets a fresh
  * `CustomElementRegistry` and a container that belongs to it, so two MFEs can define the same
  * tag with different classes. Elsewhere (Firefox ESR, WebKitGTK) and with `isolation="none"`,
- * `ctx.registry` is the global registry behind a guard: defining a tag that another MFE already
- * defined keeps the first definition and warns, naming both MFEs, instead of throwing.
+ * `ctx.registry` is the global registry with a guard: defining, from `mount`, a tag that is
+ * already defined keeps the first definition and warns, naming both MFEs, instead of throwing.
  */
 
 import { shareSheets } from '../lifecycle/shared-sheets.js';
@@ -29,29 +29,42 @@ const scopedRegistry = (): CustomElementRegistry | undefined => {
     }
 };
 
-/** The global registry, shared safely between MFEs (see the file comment). */
-const globalFor = (name: string): CustomElementRegistry =>
-  new Proxy(customElements, {
-    get(target, key) {
-      if (key === 'define')
-        return (tag: string, ctor: CustomElementConstructor, options?: ElementDefinitionOptions): void => {
-          const had = target.get(tag);
-          if (!had) {
-            target.define(tag, ctor, options);
-            owners.set(tag, name);
-          } else if (had !== ctor && !warned.has(tag + ' ' + name)) {
-            warned.add(tag + ' ' + name);
-            console.warn(
-              `${name || 'mfe'}: <${tag}> is already defined by ${owners.get(tag) ? `MFE "${owners.get(tag)}"` : 'the page'}; ` +
-                `this browser has no scoped custom element registries, so ${name || 'this MFE'} gets that definition, not its own. ` +
-                `Give the tag a prefix of your own (e.g. <${name || 'my'}-${tag}>) or mount with isolation="iframe".`,
-            );
-          }
-        };
-      const v: unknown = Reflect.get(target, key, target);
-      return typeof v == 'function' ? v.bind(target) : v;
-    },
-  });
+/** The MFE whose `mount` is running synchronously (set before it starts, cleared in the next microtask). */
+let mounting: string | undefined;
+
+/**
+ * The global registry, shared safely between MFEs (see the file comment). `ctx.registry` is the
+ * real `customElements` (engines check the type of `{ customElementRegistry }`, so a wrapper
+ * would not do); its `define` gets an own-property guard, installed once: a define made while
+ * an MFE's `mount` runs that would clash with an earlier definition warns and is skipped (the
+ * same class again is a no-op). Everything else, the page's own defines included, behaves as
+ * the engine's `define`.
+ */
+const globalFor = (name: string): CustomElementRegistry => {
+  mounting = name;
+  queueMicrotask(() => (mounting = undefined));
+  const registry = customElements;
+  if (!Object.prototype.hasOwnProperty.call(registry, 'define')) {
+    const define = registry.define;
+    registry.define = function (this: CustomElementRegistry, tag: string, ctor: CustomElementConstructor, options?: ElementDefinitionOptions): void {
+      const had = this.get(tag);
+      const mfe = mounting;
+      if (!had || mfe === undefined) {
+        define.call(this, tag, ctor, options);
+        if (mfe !== undefined) owners.set(tag, mfe);
+      } else if (had !== ctor && !warned.has(tag + ' ' + mfe)) {
+        warned.add(tag + ' ' + mfe);
+        const owner = owners.get(tag);
+        console.warn(
+          `${mfe || 'mfe'}: <${tag}> is already defined ${owner !== undefined ? `by MFE "${owner}"` : 'on this page'}; ` +
+            `this browser has no scoped custom element registries, so ${mfe || 'this MFE'} gets that definition, not its own. ` +
+            `Give the tag a prefix of your own (e.g. <${mfe || 'my'}-${tag}>) or mount with isolation="iframe".`,
+        );
+      }
+    };
+  }
+  return registry;
+};
 
 export interface Scope {
   container: HTMLElement;

@@ -42,6 +42,14 @@ describe('ctx.registry', () => {
     expect(probe.dataset.variant).to.equal('A');
   });
 
+  it('works with document.createElement(tag, { customElementRegistry: ctx.registry }) in every engine', async () => {
+    const tag = `x-made-${uid().replace(/\W/g, '')}`;
+    const el = await host(xButton('M').replace('v=M', `v=M&tag=${tag}&create`));
+    expect(el.status).to.equal('mounted');
+    expect(buttonOf(el).localName).to.equal(tag);
+    expect(buttonOf(el).textContent).to.equal('button M');
+  });
+
   if (scopedRegistries) {
     it('lets two MFEs define the same tag with different classes (scoped registries)', async () => {
       const seen = await warnings(async () => {
