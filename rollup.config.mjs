@@ -49,6 +49,14 @@ const executable = (fileName) => ({
 // Start from an empty dist/, so chunks of earlier builds never linger beside the new ones.
 rmSync(at('dist'), { recursive: true, force: true });
 
+/** src/build imports the server as `../server/index.js` (type-checked from source); ship it as `mfe-host/server`. */
+const serverByName = () => ({
+  name: 'server-by-name',
+  resolveId(source, importer) {
+    if (importer?.includes('/src/build/') && /(^|\/)server\/index\.js$/.test(source)) return { id: 'mfe-host/server', external: true };
+  },
+});
+
 const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src' }) =>
   typescript({
     tsconfig,
@@ -82,17 +90,17 @@ export default [
   // Browser entry for bundlers: dependencies stay imports.
   {
     // The router (mfe-host/router) is an entry of its own, never part of the main one.
-    input: { index: 'src/index.ts', routing: 'src/routing/index.ts' },
+    input: { index: 'src/index.ts', routing: 'src/routing/index.ts', devtools: 'src/devtools/index.ts' },
     preserveEntrySignatures: 'allow-extension',
-    external,
+    external: (id) => external(id) || /^lit($|\/)/.test(id),
     plugins: [production(), ts({ declarationDir: 'dist/types' })],
     output: { dir: 'dist', format: 'es', sourcemap: true },
   },
   // The same entries with DEV on (package.json "development" condition): warnings and leak reports.
   {
-    input: { index: 'src/index.ts', routing: 'src/routing/index.ts' },
+    input: { index: 'src/index.ts', routing: 'src/routing/index.ts', devtools: 'src/devtools/index.ts' },
     preserveEntrySignatures: 'allow-extension',
-    external,
+    external: (id) => external(id) || /^lit($|\/)/.test(id),
     plugins: [ts({ outDir: 'dist/dev' })],
     output: { dir: 'dist/dev', format: 'es', sourcemap: true },
   },
@@ -104,8 +112,16 @@ export default [
     plugins: [ts({ tsconfig: './src/server/tsconfig.json', include: 'src/server/**/*.ts', rootDir: 'src/server', outDir: 'dist/server', declarationDir: 'dist/server' }), executable('bin.js')],
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
   },
+  // Build-time tools for MFE teams (mfe-host/rollup, mfe-host/dev-server). They use the server
+  // through the package's own name, so they share dist/server/ instead of bundling a copy.
   {
-    input: { 'mfe-host': 'src/index.ts', router: 'src/routing/index.ts' },
+    input: { rollup: 'src/build/rollup.ts', 'dev-server': 'src/build/dev-server.ts' },
+    external: (id) => external(id) || id === 'mfe-host/server' || /^(rollup|@web\/|koa)/.test(id),
+    plugins: [serverByName(), ts({ tsconfig: './src/build/tsconfig.json', include: 'src/build/**/*.ts', rootDir: 'src/build', outDir: 'dist/build', declarationDir: 'dist/build' })],
+    output: { dir: 'dist/build', format: 'es', sourcemap: true },
+  },
+  {
+    input: { 'mfe-host': 'src/index.ts', router: 'src/routing/index.ts', devtools: 'src/devtools/index.ts' },
     // The entry may export more than its public API, so it is not split into a re-export file
     // over a chunk when lazy chunks import internals (config state) from it.
     preserveEntrySignatures: 'allow-extension',

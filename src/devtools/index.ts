@@ -1,0 +1,2 @@
+/** `mfe-host/devtools` (stub: filled in by its own change). */
+export {};
