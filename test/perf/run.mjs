@@ -12,6 +12,9 @@ import puppeteer from 'puppeteer-core';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(root, 'node_modules/.cache/mfe-host-bench');
 const REPS = 7;
+/** BENCH_ONLY=2,6 runs only those rows (1, size, always runs: it costs nothing). */
+const only = process.env.BENCH_ONLY?.split(',').map(Number);
+const want = (n) => !only || only.includes(n);
 const started = Date.now();
 const log = (m) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -110,9 +113,9 @@ const gc = (page) => page.evaluate(() => window.gc?.());
 
 try {
   // --- 2. Mount / unmount vs hand-written baseline --------------------------------------------------
-  log('mount: mfe-host vs baseline');
   const hostTimes = { mount: [], unmount: [] };
-  {
+  if (want(2) || want(3)) {
+    log('mount: mfe-host vs baseline');
     const page = await open('mount');
     const baseTimes = { mount: [], unmount: [] };
     await page.evaluate(() => bench.host());
@@ -137,7 +140,7 @@ try {
   const hostMount = median(hostTimes.mount);
   const hostUnmount = median(hostTimes.unmount);
   const goals = { 'single-spa': 1, 'micro-app': 20, qiankun: 20, wujie: undefined };
-  for (const peer of Object.keys(peers)) {
+  for (const peer of want(3) ? Object.keys(peers) : []) {
     if (!peerBuilt[peer]) {
       na(`3 mount 200: ${peer} ÷ mfe-host`, `bundle failed: ${peerSizes[peer]?.message ?? peerSizes[peer]}`);
       continue;
@@ -170,8 +173,8 @@ try {
   }
 
   // --- 4. Bus --------------------------------------------------------------------------------------
-  log('bus');
-  {
+  if (want(4)) {
+    log('bus');
     const page = await open('bus');
     const h = [];
     const r = [];
@@ -202,8 +205,8 @@ try {
   }
 
   // --- 5. Memory -----------------------------------------------------------------------------------
-  log('memory');
-  {
+  if (want(5)) {
+    log('memory');
     const page = await open('memory');
     const cdp = await page.createCDPSession();
     const collect = async () => {
@@ -247,6 +250,47 @@ try {
 } finally {
   await browser.close();
   server.close();
+}
+
+// --- 6. Proxy --------------------------------------------------------------------------------------
+// autocannon for 10 s against a 100 KB asset through the shell host's proxy, and against the same
+// upstream directly. Upstream and shell each run in a process of their own.
+if (want(6)) {
+  log('proxy');
+  const { spawn } = await import('node:child_process');
+  const { default: autocannon } = await import('autocannon');
+  const script = fileURLToPath(new URL('./proxy-server.mjs', import.meta.url));
+  const children = [];
+  const start = (...args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`proxy-server ${args[0]} exited with ${code}`)));
+      child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    });
+  const load = (url) => autocannon({ url, duration: 10, connections: 10 });
+  try {
+    const up = await start('upstream');
+    const shell = await start('shell', String(up));
+    const path = '/mfe/demo/1.0.0/asset.js';
+    const check = await fetch(`http://127.0.0.1:${shell}${path}`);
+    if (check.status !== 200 || (await check.arrayBuffer()).byteLength !== 100 * 1024) throw new Error(`proxy answered ${check.status}`);
+    await load(`http://127.0.0.1:${up}${path}`); // warm-up, discarded
+    const direct = await load(`http://127.0.0.1:${up}${path}`);
+    const proxied = await load(`http://127.0.0.1:${shell}${path}`);
+    if (proxied.non2xx || proxied.errors) throw new Error(`${proxied.non2xx} non-2xx answers, ${proxied.errors} errors through the proxy`);
+    const ratio = proxied.requests.average / direct.requests.average;
+    row('6 proxy 100 KB asset, 10 connections (req/s ÷ direct)', `${proxied.requests.average.toFixed(0)}/s`, `${direct.requests.average.toFixed(0)}/s`, x(ratio), '≥ 0.85×', ratio >= 0.85);
+    row('6 proxy p99 latency (÷ direct)', `${proxied.latency.p99} ms`, `${direct.latency.p99} ms`, x(proxied.latency.p99 / Math.max(direct.latency.p99, 1)), 'report');
+  } catch (e) {
+    na('6 proxy', e?.message ?? e, '≥ 0.85×');
+  } finally {
+    for (const c of children) {
+      c.removeAllListeners('exit');
+      c.kill();
+    }
+  }
 }
 
 // --- the table -------------------------------------------------------------------------------------
