@@ -49,14 +49,6 @@ const executable = (fileName) => ({
 // Start from an empty dist/, so chunks of earlier builds never linger beside the new ones.
 rmSync(at('dist'), { recursive: true, force: true });
 
-/** src/build imports the server as `../server/index.js` (type-checked from source); ship it as `mfe-host/server`. */
-const serverByName = () => ({
-  name: 'server-by-name',
-  resolveId(source, importer) {
-    if (importer?.includes('/src/build/') && /(^|\/)server\/index\.js$/.test(source)) return { id: 'mfe-host/server', external: true };
-  },
-});
-
 const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src' }) =>
   typescript({
     tsconfig,
@@ -112,12 +104,12 @@ export default [
     plugins: [ts({ tsconfig: './src/server/tsconfig.json', include: 'src/server/**/*.ts', rootDir: 'src/server', outDir: 'dist/server', declarationDir: 'dist/server' }), executable('bin.js')],
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
   },
-  // Build-time tools for MFE teams (mfe-host/rollup, mfe-host/dev-server). They use the server
-  // through the package's own name, so they share dist/server/ instead of bundling a copy.
+  // Build-time tools for MFE teams (mfe-host/rollup, mfe-host/dev-server). They import the server
+  // by the package's own name (mfe-host/server), so they share dist/server/ instead of bundling a copy.
   {
     input: { rollup: 'src/build/rollup.ts', 'dev-server': 'src/build/dev-server.ts' },
     external: (id) => external(id) || id === 'mfe-host/server' || /^(rollup|@web\/|koa)/.test(id),
-    plugins: [serverByName(), ts({ tsconfig: './src/build/tsconfig.json', include: 'src/build/**/*.ts', rootDir: 'src/build', outDir: 'dist/build', declarationDir: 'dist/build' })],
+    plugins: [ts({ tsconfig: './src/build/tsconfig.json', include: 'src/build/**/*.ts', rootDir: 'src/build', outDir: 'dist/build', declarationDir: 'dist/build' })],
     output: { dir: 'dist/build', format: 'es', sourcemap: true },
   },
   {

@@ -12,7 +12,8 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { discoverLocalMfes, type LocalMfe } from './indie.js';
-import { type Manifest, loadRemotes } from './remotes.js';
+import { fetchManifests } from './fragments.js';
+import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
 import { createShellServer } from './shell.js';
 import { createStaticHandler } from './static.js';
 
@@ -25,7 +26,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export const USAGE = `Usage: mfe-host serve [options]
 
 Serves micro-frontends over HTTP. The mode follows from the configuration:
-  shell host  remotes configured (MFE_REMOTES, MFE_REMOTES_FILE or --remotes):
+  shell host  remotes configured (MFE_REMOTES, MFE_REMOTES_FILE, --remotes or
+              --remote-manifests):
               GET /mfe-manifest.json, and /mfe/<name>/<version>/… for local MFEs and,
               with --proxy or MFE_PROXY_ENABLED=true, for the remotes (proxied).
               Local MFE packages are added; a remote of the same name replaces one.
@@ -40,12 +42,17 @@ Options:
   --host H        address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --static DIR    a folder to serve (see above)
   --remotes FILE  a JSON file of remotes (replaces MFE_REMOTES_FILE)
+  --remote-manifests URL[,URL…]
+                  remotes' mfe.json files (mfe-host/rollup) or other manifests, fetched
+                  once at start; --remotes and MFE_REMOTES entries win by name
+                  (replaces MFE_REMOTE_MANIFESTS)
   --proxy         proxy remote MFEs through /mfe/<name>/<version>/ (as MFE_PROXY_ENABLED=true)
   -h, --help      show this help
 
 Environment:
   MFE_REMOTES        inline JSON or Base64 JSON of remotes (manifest format)
   MFE_REMOTES_FILE   path to a JSON file of remotes
+  MFE_REMOTE_MANIFESTS  URLs of mfe.json files or manifests (comma or space separated)
   MFE_PROXY_ENABLED  true: entries are rewritten to same-origin /mfe/… and proxied
 
 Stops on SIGTERM or SIGINT: no new connections, in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s.
@@ -56,13 +63,14 @@ interface Flags {
   host?: string;
   static?: string;
   remotes?: string;
+  remoteManifests?: string;
   proxy?: boolean;
   help?: boolean;
 }
 
-type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'proxy' | 'help';
-const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes'];
-const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--proxy', '--help', '-h'];
+type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'help';
+const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests'];
+const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--help', '-h'];
 
 /** A command-line mistake: printed with a hint at `--help`, exit code 2. */
 class UsageError extends Error {}
@@ -90,7 +98,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   let started: { server: Server; mode: string };
   try {
-    started = configure(flags, env);
+    started = await configure(flags, env);
   } catch (err) {
     // loadRemotes names its sources in API terms; on the command line the file came from --remotes.
     const message = err instanceof Error ? err.message : String(err);
@@ -164,6 +172,9 @@ function parseArgs(argv: readonly string[]): Flags {
       case 'remotes':
         flags.remotes = value;
         break;
+      case 'remote-manifests':
+        flags.remoteManifests = value;
+        break;
     }
   }
   if (!flags.help && command === undefined) {
@@ -202,13 +213,24 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Picks the mode from the configuration and builds its (not yet listening) server. */
-function configure(flags: Flags, env: NodeJS.ProcessEnv): { server: Server; mode: string } {
+async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server: Server; mode: string }> {
   const staticDir = flags.static === undefined ? undefined : checkDir(flags.static);
-  const configured =
-    flags.remotes !== undefined || nonEmpty(env.MFE_REMOTES) || nonEmpty(env.MFE_REMOTES_FILE);
-  const remotes: Manifest = configured
-    ? loadRemotes({ env, ...(flags.remotes !== undefined ? { file: flags.remotes } : {}) })
-    : Object.freeze(Object.create(null) as Manifest);
+  const own = flags.remotes !== undefined || nonEmpty(env.MFE_REMOTES) || nonEmpty(env.MFE_REMOTES_FILE);
+  const urls = (flags.remoteManifests ?? env.MFE_REMOTE_MANIFESTS ?? '').split(/[\s,]+/).filter(Boolean);
+  const configured = own || urls.length > 0;
+  // Published mfe.json files first; configured remotes replace them by name (pin, roll back).
+  let published: Manifest = Object.create(null);
+  if (urls.length > 0) {
+    try {
+      published = loadRemotes({ env: {}, remotes: (await fetchManifests(urls)) as Record<string, RemoteEntry> });
+    } catch (err) {
+      const source = flags.remoteManifests !== undefined ? '--remote-manifests' : 'MFE_REMOTE_MANIFESTS';
+      throw new Error(`${source}: ${(err as Error).message.replaceAll('options.remotes: ', '')}`, { cause: err });
+    }
+  }
+  const remotes: Manifest = Object.freeze(
+    Object.assign(Object.create(null) as Record<string, RemoteEntry>, published, own ? loadRemotes({ env, ...(flags.remotes !== undefined ? { file: flags.remotes } : {}) }) : {}),
+  );
   const found = discoverLocalMfes(process.cwd());
 
   // Remote configuration extends or overrides the local MFEs by name.

@@ -21,9 +21,18 @@ export { loadRemotes } from './remotes.js';
 
 /**
  * Manifest types: {@link Manifest} (name → entry, frozen), {@link RemoteEntry} (one remote),
- * {@link RemoteCanary}, {@link RemoteFormat}, and the options of {@link loadRemotes}.
+ * {@link RemoteCanary}, {@link RemoteFormat}, {@link RemoteShared}, and the options of {@link loadRemotes}.
  */
-export type { LoadRemotesOptions, Manifest, RemoteCanary, RemoteEntry, RemoteFormat } from './remotes.js';
+export type { LoadRemotesOptions, Manifest, RemoteCanary, RemoteEntry, RemoteFormat, RemoteShared } from './remotes.js';
+
+/**
+ * Fetches remotes' `mfe.json` files (from `mfe-host/rollup`) or other manifests, URLs made
+ * absolute, for `loadRemotes({ remotes })`.
+ */
+export { fetchManifests } from './fragments.js';
+
+/** Options of {@link fetchManifests}. */
+export type { FetchManifestsOptions } from './fragments.js';
 
 /**
  * Serves the manifest at `GET /mfe-manifest.json` with ETag revalidation; a `node:http`

@@ -43,6 +43,20 @@ export interface RemoteEntry {
   readonly canary?: RemoteCanary;
   /** Kill switch: the remote resolves to an error and the fallback content stays. */
   readonly disabled?: boolean;
+  /** The module a `federation` container exposes (browser default `./mfe`). */
+  readonly expose?: string;
+  /** Packages the MFE takes from the shell (README "Sharing dependencies"), passed to the browser. */
+  readonly shared?: { readonly [pkg: string]: RemoteShared };
+}
+
+/** One package in a remote's `shared`: the browser checks the range against the shell's copy. */
+export interface RemoteShared {
+  /** npm semver range, e.g. `^19.0.0`. */
+  readonly requiredVersion: string;
+  readonly singleton?: boolean;
+  readonly strictVersion?: boolean;
+  /** The MFE's own copy, a URL relative to its entry (kept as written). */
+  readonly fallback?: string;
 }
 
 /**
@@ -233,6 +247,16 @@ function normalizeEntry(at: string, raw: unknown, problems: Problem[]): RemoteEn
     else fail('disabled', `must be true or false, got ${typeName(raw.disabled)}`);
   }
 
+  if (raw.expose !== undefined) {
+    if (typeof raw.expose === 'string' && raw.expose !== '') entry.expose = raw.expose;
+    else fail('expose', `must be a module name such as "./mfe", got ${typeName(raw.expose)}`);
+  }
+
+  if (raw.shared !== undefined) {
+    const shared = normalizeShared(raw.shared, fail);
+    if (shared) entry.shared = shared;
+  }
+
   return problems.length === before ? Object.freeze(entry) : undefined;
 }
 
@@ -270,6 +294,44 @@ function normalizeCanary(raw: unknown, fail: (field: string, problem: string) =>
     }
   }
   return ok ? Object.freeze(canary) : undefined;
+}
+
+/** `shared`: package name → `{ requiredVersion, singleton?, strictVersion?, fallback? }`; the range is checked by the browser. */
+function normalizeShared(raw: unknown, fail: (field: string, problem: string) => void): RemoteEntry['shared'] {
+  if (!isPlainObject(raw)) {
+    fail('shared', `must be an object of package name → { "requiredVersion": … }, got ${typeName(raw)}`);
+    return undefined;
+  }
+  let ok = true;
+  const out: Record<string, RemoteShared> = Object.create(null);
+  for (const pkg of Object.keys(raw)) {
+    if (UNSAFE_KEYS.has(pkg)) continue;
+    const need = raw[pkg];
+    const at = `shared.${pkg}`;
+    if (!isPlainObject(need) || typeof need.requiredVersion !== 'string' || need.requiredVersion.trim() === '') {
+      fail(`${at}.requiredVersion`, `must be a semver range string, got ${isPlainObject(need) ? typeName(need.requiredVersion) : typeName(need)}`);
+      ok = false;
+      continue;
+    }
+    const n: { -readonly [K in keyof RemoteShared]: RemoteShared[K] } = { requiredVersion: need.requiredVersion };
+    for (const flag of ['singleton', 'strictVersion'] as const) {
+      if (need[flag] === undefined) continue;
+      if (typeof need[flag] === 'boolean') n[flag] = need[flag];
+      else {
+        fail(`${at}.${flag}`, `must be true or false, got ${typeName(need[flag])}`);
+        ok = false;
+      }
+    }
+    if (need.fallback !== undefined) {
+      if (typeof need.fallback === 'string' && need.fallback !== '') n.fallback = need.fallback;
+      else {
+        fail(`${at}.fallback`, `must be a URL string, got ${typeName(need.fallback)}`);
+        ok = false;
+      }
+    }
+    out[pkg] = Object.freeze(n);
+  }
+  return ok ? Object.freeze(out) : undefined;
 }
 
 /** Server side, entries must be absolute http(s) URLs: there is no page URL to resolve against. */

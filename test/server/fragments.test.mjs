@@ -1,0 +1,97 @@
+// fetchManifests() and `mfe-host serve --remote-manifests`: remotes' mfe.json files (as
+// mfe-host/rollup writes them, URLs relative to the file) merged into the shell's manifest.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fetchManifests, loadRemotes } from '../../dist/server/index.js';
+import { closedPort, listen } from './_helpers.mjs';
+
+let remote;
+const docs = {
+  '/billing/1.4.2/mfe.json': {
+    billing: {
+      entry: './mfe-AbC123xy.js',
+      version: '1.4.2',
+      integrity: 'sha384-x',
+      styles: ['./assets/billing-Q1w2e3r4.css'],
+      shared: { lit: { requiredVersion: '^3.3.0', singleton: true, fallback: './vendor/lit.js' } },
+    },
+  },
+  '/shell/mfe-manifest.json': { search: '../search/5.0.0/mfe.js', billing: 'https://old.example/billing.js' },
+};
+before(async () => {
+  remote = await listen((req, res) => {
+    const doc = docs[req.url];
+    if (!doc) return res.writeHead(404).end();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(doc));
+  });
+});
+after(() => remote.close());
+
+test('URLs resolved against each document; later documents win by name; shared kept for the browser', async () => {
+  const raw = await fetchManifests([`${remote.base}/shell/mfe-manifest.json`, `${remote.base}/billing/1.4.2/mfe.json`]);
+  const remotes = loadRemotes({ env: {}, remotes: raw });
+  assert.equal(remotes.search.entry, `${remote.base}/search/5.0.0/mfe.js`);
+  assert.deepEqual(JSON.parse(JSON.stringify(remotes.billing)), {
+    entry: `${remote.base}/billing/1.4.2/mfe-AbC123xy.js`,
+    version: '1.4.2',
+    integrity: 'sha384-x',
+    styles: [`${remote.base}/billing/1.4.2/assets/billing-Q1w2e3r4.css`],
+    shared: { lit: { requiredVersion: '^3.3.0', singleton: true, fallback: './vendor/lit.js' } },
+  });
+});
+
+test('every failing document is named with why', async () => {
+  const port = await closedPort();
+  await assert.rejects(fetchManifests([`${remote.base}/nope/mfe.json`, `http://127.0.0.1:${port}/x/mfe.json`]), (err) => {
+    assert.match(err.message, /^Cannot load remote manifests:\n- http:\/\/127\.0\.0\.1:\d+\/nope\/mfe\.json: HTTP 404\n- http:\/\/127\.0\.0\.1:\d+\/x\/mfe\.json: fetch failed/);
+    return true;
+  });
+});
+
+test('loadRemotes validates shared', () => {
+  assert.throws(
+    () => loadRemotes({ env: {}, remotes: { a: { entry: 'https://x.example/a.js', shared: { react: { singleton: true } } } } }),
+    /remote "a": "shared\.react\.requiredVersion" must be a semver range string, got undefined/,
+  );
+});
+
+test('mfe-host serve --remote-manifests: published mfe.json merged, MFE_REMOTES wins by name, proxied', async () => {
+  const { spawn } = await import('node:child_process');
+  const bin = new URL('../../dist/server/bin.js', import.meta.url).pathname;
+  const env = { PATH: process.env.PATH, MFE_REMOTES: JSON.stringify({ search: 'https://pinned.example/search/4.0.0/mfe.js' }) };
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--proxy', '--remote-manifests', `${remote.base}/shell/mfe-manifest.json,${remote.base}/billing/1.4.2/mfe.json`], { env, cwd: new URL('.', import.meta.url).pathname });
+  try {
+    let out = '';
+    const base = await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (\S+) \((.*)\)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('close', (code) => reject(new Error(`exited ${code}`)));
+    });
+    assert.match(out, /shell host: 2 remotes, proxy on/);
+    const manifest = await (await fetch(`${base}/mfe-manifest.json`)).json();
+    assert.equal(manifest.billing.entry, '/mfe/billing/1.4.2/mfe-AbC123xy.js');
+    assert.deepEqual(manifest.billing.styles, ['/mfe/billing/1.4.2/assets/billing-Q1w2e3r4.css']);
+    assert.equal(manifest.billing.shared.lit.requiredVersion, '^3.3.0');
+    assert.equal(manifest.search.entry, '/mfe/search/_/mfe.js', 'MFE_REMOTES pinned search');
+    const proxied = await fetch(`${base}/mfe/billing/1.4.2/mfe.json`);
+    assert.equal(proxied.status, 200);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
+
+test('mfe-host serve: an unreachable remote manifest stops the start (exit 1), naming the flag and URL', async () => {
+  const { spawn } = await import('node:child_process');
+  const bin = new URL('../../dist/server/bin.js', import.meta.url).pathname;
+  const port = await closedPort();
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, MFE_REMOTE_MANIFESTS: `http://127.0.0.1:${port}/billing/mfe.json` } });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 1);
+  assert.match(err, new RegExp(`^mfe-host: MFE_REMOTE_MANIFESTS: Cannot load a remote manifest: http://127\\.0\\.0\\.1:${port}/billing/mfe\\.json: fetch failed`));
+});
