@@ -1,10 +1,12 @@
 /**
- * "billing" MFE, written with React 19: the invoices the shell passes down as `.props`
+ * The "billing" MFE, written with React 19: the invoices the shell passes down as `.props`
  * (`el.props = { invoices }`), formatted for the locale of the shell context, and a button that
  * asks the shell for another locale with a composed `CustomEvent` from `ctx.host` (MFE → host).
  * The shell answers with `setContext({ locale })`, and every MFE gets `update` (context → MFEs).
  *
- * Export shape: `export const mfe = { mount, update, unmount, styles }`.
+ * Two releases are built from this file: the stable one (./billing.tsx, 1.4.2) and the canary
+ * (./billing-v2.tsx, 2.0.0-beta.1), which adds a "collected" meter and says it is the canary.
+ * The manifest serves the canary to a sticky share of users.
  *
  * `createRoot` on a wrapper inside `ctx.host`; `mount` and `update` render inside `flushSync`,
  * so the DOM is current when they return (React 19 otherwise commits asynchronously), and the
@@ -40,6 +42,8 @@ interface Text {
   cols: [string, string, string, string, string];
   status: Record<InvoiceStatus, string>;
   empty: string;
+  canary: string;
+  collected: string;
 }
 
 const TEXT: Record<Locale, Text> = {
@@ -55,6 +59,8 @@ const TEXT: Record<Locale, Text> = {
     cols: ['Invoice', 'Customer', 'Due', 'Status', 'Amount'],
     status: { paid: 'Paid', open: 'Open', overdue: 'Overdue' },
     empty: 'Nothing to show.',
+    canary: 'v2 canary',
+    collected: 'Collected',
   },
   de: {
     title: 'Rechnungen',
@@ -68,6 +74,8 @@ const TEXT: Record<Locale, Text> = {
     cols: ['Rechnung', 'Kunde', 'Fällig', 'Status', 'Betrag'],
     status: { paid: 'Bezahlt', open: 'Offen', overdue: 'Überfällig' },
     empty: 'Keine Einträge.',
+    canary: 'v2 Canary',
+    collected: 'Eingenommen',
   },
   fr: {
     title: 'Factures',
@@ -81,6 +89,8 @@ const TEXT: Record<Locale, Text> = {
     cols: ['Facture', 'Client', 'Échéance', 'Statut', 'Montant'],
     status: { paid: 'Payée', open: 'Ouverte', overdue: 'En retard' },
     empty: 'Rien à afficher.',
+    canary: 'v2 canari',
+    collected: 'Encaissé',
   },
 };
 
@@ -105,14 +115,18 @@ function GlobeIcon() {
   );
 }
 
+/** Which release this bundle is. */
+export type BillingVariant = 'stable' | 'canary';
+
 interface ViewProps {
+  variant: BillingVariant;
   invoices: Invoice[];
   context: DemoContext;
   /** Asks the shell for `locale` (the MFE never changes the shared context itself). */
   requestLocale: (locale: Locale) => void;
 }
 
-function Billing({ invoices, context, requestLocale }: ViewProps) {
+function Billing({ variant, invoices, context, requestLocale }: ViewProps) {
   const [filter, setFilter] = useState<'all' | 'unpaid'>('all');
   const { locale } = context;
   const t = TEXT[locale];
@@ -121,12 +135,21 @@ function Billing({ invoices, context, requestLocale }: ViewProps) {
   const sum = (pred: (i: Invoice) => boolean): number =>
     invoices.filter((i) => i.currency === currency && pred(i)).reduce((a, i) => a + i.amount, 0);
   const shown = filter === 'all' ? invoices : invoices.filter((i) => i.status !== 'paid');
+  const total = sum(() => true);
+  const collected = total > 0 ? Math.round((sum((i) => i.status === 'paid') / total) * 100) : 0;
 
   return (
-    <section className="billing">
+    <section className="billing" data-variant={variant}>
       <div className="head">
         <div>
-          <h3 className="title">{t.title}</h3>
+          <h3 className="title">
+            {t.title}
+            {variant === 'canary' && (
+              <span className="canary" title="You are in the canary group of billing 2.0">
+                {t.canary}
+              </span>
+            )}
+          </h3>
           <p className="muted">{t.count(invoices.length)}</p>
         </div>
         <button type="button" className="locale-btn" onClick={() => requestLocale(next)}>
@@ -149,6 +172,17 @@ function Billing({ invoices, context, requestLocale }: ViewProps) {
           <span className="value ok">{money(sum((i) => i.status === 'paid'), currency, locale)}</span>
         </div>
       </div>
+
+      {variant === 'canary' && (
+        <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={collected} aria-label={t.collected}>
+          <span className="meter-label">
+            {t.collected} {collected}%
+          </span>
+          <span className="meter-bar">
+            <span className={`meter-fill w${Math.round(collected / 10)}`} />
+          </span>
+        </div>
+      )}
 
       <div className="tabs" role="tablist">
         {(['all', 'unpaid'] as const).map((f) => (
@@ -200,18 +234,19 @@ interface Instance {
 }
 const instances = new WeakMap<HTMLElement, Instance>();
 
-function render(ctx: MountContext, root: Root): void {
+function render(ctx: MountContext, root: Root, variant: BillingVariant): void {
   const requestLocale = (locale: Locale): void => {
     ctx.host.dispatchEvent(
       new CustomEvent<LocaleRequestDetail>(LOCALE_REQUEST, { detail: { locale }, bubbles: true, composed: true }),
     );
   };
   flushSync(() =>
-    root.render(<Billing invoices={invoicesOf(ctx.props)} context={readContext(ctx.context)} requestLocale={requestLocale} />),
+    root.render(<Billing variant={variant} invoices={invoicesOf(ctx.props)} context={readContext(ctx.context)} requestLocale={requestLocale} />),
   );
 }
 
-export const mfe: MicroFrontend = {
+/** The MFE of one release; ./billing.tsx and ./billing-v2.tsx export it as `mfe`. */
+export const createBilling = (variant: BillingVariant): MicroFrontend => ({
   styles: `${baseStyles('.billing')}
 .billing { padding: 4px 2px 2px; }
 .head { display: flex; align-items: flex-start; justify-content: space-between; gap: 16px; margin-bottom: 14px; }
@@ -247,6 +282,15 @@ tbody tr:hover td { background: #f8fafc; }
 .pill.paid { color: #047857; background: #d1fae5; }
 .pill.open { color: #1d4ed8; background: #dbeafe; }
 .pill.overdue { color: #b91c1c; background: #fee2e2; }
+.canary {
+  display: inline-block; margin-left: 10px; padding: 2px 9px; border-radius: 999px; vertical-align: 2px;
+  font-size: 11px; font-weight: 800; letter-spacing: .06em; text-transform: uppercase;
+  color: #7c2d12; background: #fed7aa; box-shadow: inset 0 0 0 1px #fdba74;
+}
+.meter { display: flex; align-items: center; gap: 10px; margin: -4px 0 12px; font-size: 12px; color: #5b6b7b; font-weight: 600; }
+.meter-bar { flex: 1; height: 8px; border-radius: 999px; background: #f1f5f9; overflow: hidden; }
+.meter-fill { display: block; height: 100%; background: linear-gradient(90deg, #f97316, #fb923c); }
+${Array.from({ length: 11 }, (_, i) => `.meter-fill.w${i} { width: ${i * 10}%; }`).join('\n')}
 `,
 
   mount(ctx) {
@@ -254,13 +298,13 @@ tbody tr:hover td { background: #f8fafc; }
     ctx.host.append(container);
     const root = createRoot(container);
     instances.set(ctx.host, { root, container });
-    render(ctx, root);
+    render(ctx, root, variant);
   },
 
   update(ctx) {
     const instance = instances.get(ctx.host);
     if (!instance) throw new Error('billing: update() before mount()');
-    render(ctx, instance.root);
+    render(ctx, instance.root, variant);
   },
 
   unmount(ctx) {
@@ -270,4 +314,4 @@ tbody tr:hover td { background: #f8fafc; }
     instance.container.remove();
     instances.delete(ctx.host);
   },
-};
+});

@@ -1,7 +1,11 @@
 /**
  * "header" MFE, written with lit: the app bar with the app title (from `props.title`), the
- * signed-in user (from the shell context) and a cart badge fed by the bus (`cart:add-item`,
- * emitted by the inventory MFE).
+ * signed-in user (from the shell context) with a log out / log in button, and a cart badge fed
+ * by the bus (`cart:add-item`, emitted by the inventory MFE).
+ *
+ * Log out and log in are bus events sent to every tab (`ctx.bus.emit('auth:logout', …,
+ * { crossTab: true })`): the shell of each tab answers with `setContext({ user })`, and this
+ * MFE re-renders from the new context. The MFE never changes the context itself.
  *
  * Export shape: `export default { mount, update, unmount, styles }`.
  *
@@ -16,10 +20,19 @@ import { baseStyles, initials, readContext, type DemoContext, type Locale } from
 
 const TAG = 'demo-app-header';
 
-const TEXT: Record<Locale, { cart: string; items: (n: number) => string; signedIn: string }> = {
-  en: { cart: 'Cart', items: (n) => `${n} ${n === 1 ? 'item' : 'items'} in cart`, signedIn: 'Signed in' },
-  de: { cart: 'Warenkorb', items: (n) => `${n} Artikel im Warenkorb`, signedIn: 'Angemeldet' },
-  fr: { cart: 'Panier', items: (n) => `${n} ${n === 1 ? 'article' : 'articles'} dans le panier`, signedIn: 'Connecté' },
+interface Text {
+  cart: string;
+  items: (n: number) => string;
+  signedIn: string;
+  signedOut: string;
+  logOut: string;
+  logIn: string;
+}
+
+const TEXT: Record<Locale, Text> = {
+  en: { cart: 'Cart', items: (n) => `${n} ${n === 1 ? 'item' : 'items'} in cart`, signedIn: 'Signed in', signedOut: 'Signed out', logOut: 'Log out', logIn: 'Log in' },
+  de: { cart: 'Warenkorb', items: (n) => `${n} Artikel im Warenkorb`, signedIn: 'Angemeldet', signedOut: 'Abgemeldet', logOut: 'Abmelden', logIn: 'Anmelden' },
+  fr: { cart: 'Panier', items: (n) => `${n} ${n === 1 ? 'article' : 'articles'} dans le panier`, signedIn: 'Connecté', signedOut: 'Déconnecté', logOut: 'Se déconnecter', logIn: 'Se connecter' },
 };
 
 const cartIcon = svg`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 1.9-1.4L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="19.5" r="1.5" fill="currentColor"/><circle cx="17" cy="19.5" r="1.5" fill="currentColor"/></svg>`;
@@ -34,6 +47,8 @@ class DemoAppHeader extends LitElement {
   declare appTitle: string;
   declare context: DemoContext;
   declare count: number;
+  /** Set at mount: asks every tab to sign out (`true`) or in (`false`), over the bus. */
+  onAuth: (signOut: boolean) => void = () => {};
 
   constructor() {
     super();
@@ -48,7 +63,7 @@ class DemoAppHeader extends LitElement {
   }
 
   protected override render() {
-    const { user, locale } = this.context;
+    const { user, signedIn, locale } = this.context;
     const t = TEXT[locale];
     return html`<header class="bar">
       <div class="brand">
@@ -64,12 +79,15 @@ class DemoAppHeader extends LitElement {
           ${cartIcon}<span class="cart-label">${t.cart}</span>
           ${keyed(this.count, html`<span class=${this.count ? 'badge bump' : 'badge empty'}>${this.count}</span>`)}
         </span>
-        <span class="user">
-          <span class="avatar" aria-hidden="true">${initials(user.name)}</span>
+        <span class=${signedIn ? 'user' : 'user out'}>
+          <span class="avatar" aria-hidden="true">${signedIn ? initials(user.name) : '?'}</span>
           <span class="who">
-            <span class="name">${user.name}</span>
-            <span class="role">${t.signedIn}${user.role ? ` · ${user.role}` : ''}</span>
+            <span class="name">${signedIn ? user.name : t.signedOut}</span>
+            <span class="role">${signedIn ? `${t.signedIn}${user.role ? ` · ${user.role}` : ''}` : user.name}</span>
           </span>
+          <button type="button" class="auth" data-action=${signedIn ? 'log-out' : 'log-in'} @click=${() => this.onAuth(signedIn)}>
+            ${signedIn ? t.logOut : t.logIn}
+          </button>
         </span>
       </div>
     </header>`;
@@ -143,12 +161,25 @@ const mfe: MicroFrontend = {
 .who { display: flex; flex-direction: column; line-height: 1.25; }
 .name { font-weight: 600; color: #fff; }
 .role { font-size: 12px; color: #a5b4fc; }
+.user.out .avatar { color: #c7d2fe; background: rgba(255,255,255,.14); }
+.auth {
+  margin-left: 4px; padding: 6px 12px; border-radius: 9px; cursor: pointer;
+  font-weight: 600; font-size: 13px; color: #e0e7ff;
+  background: transparent; border: 1px solid rgba(199,210,254,.4);
+}
+.auth:hover { background: rgba(255,255,255,.1); }
+.auth:focus-visible { outline: 3px solid #a5b4fc; outline-offset: 2px; }
 `,
 
   async mount(ctx) {
     const el = create(ctx);
     el.appTitle = titleOf(ctx.props);
     el.context = readContext(ctx.context);
+    el.onAuth = (signOut) => {
+      // Every tab of the shop (this one first) hears it; each shell updates its own context.
+      if (signOut) ctx.bus.emit('auth:logout', { reason: 'header' }, { crossTab: true });
+      else ctx.bus.emit('auth:login', { name: 'Ada Lovelace' }, { crossTab: true });
+    };
     ctx.host.append(el);
     elements.set(ctx.host, el);
     // The scoped bus drops this subscription at unmount: no cleanup needed here.

@@ -11,6 +11,15 @@
 declare module '../../src/index.js' {
   interface MfeEvents {
     'cart:add-item': { productId: string; quantity: number };
+    /** Sent with `crossTab: true`: every tab of the shop signs out (or in) together. */
+    'auth:logout': { reason: string };
+    'auth:login': { name: string };
+    /** The legacy support page (an HTML entry) files a ticket: a plain `window` CustomEvent. */
+    'support:ticket': { id: string; subject: string };
+    /** Tabs of the shell greet each other over the BroadcastChannel (cross-tab presence). */
+    'shell:tab-hello': { tab: string };
+    'shell:tab-here': { tab: string };
+    'shell:tab-bye': { tab: string };
   }
 }
 
@@ -24,9 +33,14 @@ export interface DemoUser {
   role: string;
 }
 
-/** `ctx.context` as the shell sets it: `configure({ context: { user, locale } })`. */
+/**
+ * `ctx.context` as the shell sets it: `configure({ context: { user, locale } })`, where `user` is
+ * `null` while signed out.
+ */
 export interface DemoContext {
+  /** The signed-in user, or a "Guest" placeholder while signed out. */
   user: DemoUser;
+  signedIn: boolean;
   locale: Locale;
 }
 
@@ -34,12 +48,11 @@ export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (L
 
 /** Read `ctx.context` defensively: an MFE must not break on a context it does not expect. */
 export function readContext(context: Record<string, unknown>): DemoContext {
-  const user = context['user'] as Partial<DemoUser> | undefined;
+  const user = context['user'] as Partial<DemoUser> | null | undefined;
+  const name = typeof user?.name === 'string' ? user.name : undefined;
   return {
-    user: {
-      name: typeof user?.name === 'string' ? user.name : 'Guest',
-      role: typeof user?.role === 'string' ? user.role : '',
-    },
+    user: { name: name ?? 'Guest', role: name !== undefined && typeof user?.role === 'string' ? user.role : '' },
+    signedIn: name !== undefined,
     locale: isLocale(context['locale']) ? context['locale'] : 'en',
   };
 }

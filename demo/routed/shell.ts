@@ -31,7 +31,8 @@ configure({
     'not-found': { entry: routeInfo, version: '1.0.0' },
   },
 });
-configure({ context: { user: { name: 'Guest', role: '' }, locale: 'en' } });
+// `user: null` while signed out (the MFEs show "Guest").
+configure({ context: { user: null, locale: 'en' } });
 
 
 
@@ -50,13 +51,21 @@ document.body.addEventListener('demo-auth', (e) => {
   if (wanted) navigate(next && next.startsWith(`${BASE}/`) ? next : `${BASE}/account`, { replace: true });
   else navigate(`${BASE}/billing`);
 });
-$('#sign-out').addEventListener('click', () => {
+const signOut = (): void => {
   setSignedIn(false);
   if (location.pathname.startsWith(`${BASE}/account`)) navigate(`${BASE}/billing`);
+};
+$('#sign-out').addEventListener('click', signOut);
+// The header's log out / log in button (bus events, also sent to the other tabs).
+bus.on('auth:logout', () => {
+  if (signedIn) signOut();
+});
+bus.on('auth:login', () => {
+  if (!signedIn) setSignedIn(true);
 });
 function setSignedIn(value: boolean): void {
   signedIn = value;
-  setContext({ user: value ? user : { name: 'Guest', role: '' } });
+  setContext({ user: value ? user : null });
   $('#nav-auth').textContent = value ? `yes · ${user.name}` : 'no';
   $('#sign-out').hidden = !value;
   log('auth', value ? `${user.name} signed in` : 'signed out');

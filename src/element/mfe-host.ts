@@ -65,14 +65,18 @@ const navigate = (to: string, opts?: { replace?: boolean }): void => {
 /**
  * Hosts one micro-frontend.
  *
+ * @tagname mfe-host
+ * @attr props - Props as JSON, e.g. `props='{"invoiceId":"inv-7"}'`; the `props` property takes any object.
+ * @attr {MfeStatus} status - Reflected lifecycle status (read-only): `idle`, `loading`, `mounting`, `mounted`, `unmounting` or `error`.
  * @slot - Fallback content: shown until the MFE is mounted, and again on error.
  * @slot loading - Shown only while loading and mounting.
  * @slot error - Shown on error (the default content otherwise).
- * @fires mfe-loaded - The entry was imported and bootstrapped.
- * @fires mfe-mounted - `mount` finished; `detail.timing` holds `{ resolve, load, mount }` in ms.
- * @fires mfe-updated - `update` finished after a props or context change.
- * @fires mfe-unmounted - `unmount` finished (or failed) and the MFE was torn down.
- * @fires mfe-error - Any failure, with `detail.phase` and `detail.error`. Cancel it to keep it off the console.
+ * @fires {CustomEvent<MfeEventDetail>} mfe-loaded - The entry was imported and bootstrapped.
+ * @fires {CustomEvent<MfeMountedDetail>} mfe-mounted - `mount` finished; `detail.timing` holds `{ resolve, load, mount }` in ms.
+ * @fires {CustomEvent<MfeEventDetail>} mfe-updated - `update` finished after a props or context change.
+ * @fires {CustomEvent<MfeEventDetail>} mfe-unmounted - `unmount` finished (or failed) and the MFE was torn down.
+ * @fires {CustomEvent<MfeErrorDetail>} mfe-error - Any failure, with `detail.phase` and `detail.error`. Cancel it to keep it off the console.
+ * @fires {CustomEvent<MfeLeakDetail>} mfe-leak - The last instance of a module unmounted and left globals, listeners or timers behind.
  */
 export class MfeHost extends ReactiveElement {
   static override properties = {

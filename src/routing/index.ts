@@ -301,7 +301,17 @@ export class MfeRouter extends HTMLElement {
   }
 }
 
-/** `<mfe-route>`: a route of its parent `<mfe-router>` (attributes only, nothing rendered). */
+/**
+ * `<mfe-route>`: a route of its parent `<mfe-router>` (attributes only, nothing rendered).
+ *
+ * @attr path - `URLPattern` pathname pattern matched against `location.pathname`: `/billing/*`, `/users/:id/*`, `*`.
+ * @attr name - Registry name of the MFE to show (resolved like `<mfe-host name>`).
+ * @attr src - Entry URL of the MFE; wins over `name`.
+ * @attr guard - Name of a guard registered with `addGuard()`, asked before the route is entered.
+ * @attr title - `document.title` while the route is shown.
+ * @attr {boolean} keep-alive - Hide the MFE when the route is left, instead of unmounting it.
+ * @attr {boolean} fallback - Shown when no other route matches.
+ */
 export class MfeRoute extends HTMLElement {}
 
 define();

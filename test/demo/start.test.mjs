@@ -1,4 +1,6 @@
-// `npm start` (demo/start.mjs): builds the demo MFEs, serves the demo page and stops cleanly.
+// `npm start` (demo/start.mjs): builds the demo MFEs, starts the three MFE services and the shell
+// host (proxy on), serves the demo pages and stops cleanly. The browser side is
+// test/e2e/showcase.e2e.mjs.
 //
 //   node --test test/demo/start.test.mjs
 //
@@ -8,6 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +26,20 @@ function within(ms, what, promise) {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** True when nothing accepts connections on 127.0.0.1:`port` any more. */
+const closed = (port) =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+
+/** stderr without the notes of a runtime build (when dist/ was older than src/). */
+const errorsIn = (stderr) => stderr.split('\n').filter((l) => l && !/^mfe-host demo: .*building the runtime/.test(l)).join('\n');
 
 /** Runs `node demo/start.mjs` with `env`; collects stdout lines and stderr. */
 function start(t, env) {
@@ -44,10 +62,11 @@ function start(t, env) {
   return { child, out, firstLine, exited };
 }
 
-test('npm start serves the demo on a free port and stops cleanly on SIGTERM', { timeout: 20_000 }, async (t) => {
+test('npm start serves the demo on a free port and stops cleanly on SIGTERM', { timeout: 240_000 }, async (t) => {
   const { child, out, firstLine, exited } = start(t, { PORT: '0' });
 
-  const line = await within(15_000, 'waiting for the URL line', Promise.race([
+  // (Long: when dist/ is older than src/, demo/start.mjs builds it first.)
+  const line = await within(200_000, 'waiting for the URL line', Promise.race([
     firstLine,
     exited.then(({ code, signal }) => {
       throw new Error(`demo/start.mjs exited before printing its URL (code ${code}, signal ${signal}):\n${out.stderr}`);
@@ -90,11 +109,59 @@ test('npm start serves the demo on a free port and stops cleanly on SIGTERM', { 
     await res.arrayBuffer();
   }
 
+  // The runtime the pages load is the built one.
+  for (const path of ['/dist/browser/mfe-host.min.js', '/dist/browser/router.min.js', '/dist/browser/devtools.min.js']) {
+    const res = await fetch(new URL(path, url));
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/, `${path} content type`);
+    await res.arrayBuffer();
+  }
+
+  // Three MFE services, each on its own port, each serving only its own releases, with CORS.
+  const services = await (await fetch(new URL('services.json', url))).json();
+  assert.deepEqual(services.map((s) => s.name), ['header', 'billing', 'inventory']);
+  const ports = [Number(port), ...services.map((s) => Number(new URL(s.url).port))];
+  assert.equal(new Set(ports).size, 4, 'four ports');
+
+  // The manifest: every entry rewritten to the shell's own /mfe/<name>/<version>/ path.
+  const manifestRes = await fetch(new URL('/mfe-manifest.json', url));
+  assert.equal(manifestRes.status, 200);
+  const manifest = await manifestRes.json();
+  assert.deepEqual(Object.keys(manifest).sort(), ['billing', 'header', 'inventory', 'recommendations']);
+  assert.match(manifest.billing.entry, /^\/mfe\/billing\/1\.4\.2\/billing-[\w-]+\.js$/);
+  assert.match(manifest.billing.canary.entry, /^\/mfe\/billing\/2\.0\.0-beta\.1\/billing-[\w-]+\.js$/);
+  assert.equal(manifest.billing.canary.weight, 0.3);
+  for (const service of services) {
+    const { name } = service;
+    const entry = manifest[name];
+    assert.match(entry.entry, new RegExp(`^/mfe/${name}/${entry.version.replace(/\./g, '\\.')}/${name}-[\\w-]+\\.js$`), `${name} entry`);
+    // Through the proxy: the very bytes the service has, matching the manifest's integrity.
+    const proxied = Buffer.from(await (await fetch(new URL(entry.entry, url))).arrayBuffer());
+    assert.equal(`sha384-${createHash('sha384').update(proxied).digest('base64')}`, entry.integrity, `${name} integrity`);
+    // From the service itself: the same file, with CORS, and its mfe.json.
+    const file = entry.entry.replace(`/mfe/${name}/`, '');
+    const direct = await fetch(new URL(file, service.url), { headers: { origin: 'http://elsewhere.example' } });
+    assert.equal(direct.status, 200, `${name} service serves ${file}`);
+    assert.equal(direct.headers.get('access-control-allow-origin'), '*', `${name} service CORS`);
+    assert.ok(Buffer.from(await direct.arrayBuffer()).equals(proxied));
+    const fragment = await (await fetch(new URL(`${entry.version}/mfe.json`, service.url))).json();
+    assert.equal(fragment[name].integrity, entry.integrity, `${name} mfe.json`);
+    // Only its own folder: another team's release is not there.
+    const other = services.find((s) => s.name !== name);
+    const otherEntry = manifest[other.name].entry.replace(`/mfe/${other.name}/`, '');
+    assert.equal((await fetch(new URL(otherEntry, service.url))).status, 404, `${name} service does not serve ${other.name}`);
+  }
+  // The release that was never deployed: a 404 from its service, through the proxy.
+  assert.equal((await fetch(new URL(manifest.recommendations.entry, url))).status, 404);
+  // The services' folders are not demo files.
+  assert.equal((await fetch(new URL('build/services/header/', url))).status, 404);
+
   assert.ok(child.kill('SIGTERM'));
   const { code, signal } = await within(5_000, 'waiting for the server to stop after SIGTERM', exited);
   assert.ok(code === 0 || (code === null && signal === 'SIGTERM'), `exit code ${code}, signal ${signal}`);
-  assert.equal(out.stderr, '', 'no error output');
+  assert.equal(errorsIn(out.stderr), '', 'no error output');
   assert.deepEqual(out.lines, [line], 'exactly one line on stdout');
+  for (const p of ports) assert.equal(await closed(p), true, `port ${p} closed`);
 });
 
 test('npm start refuses a bad PORT', { timeout: 10_000 }, async (t) => {
