@@ -29,8 +29,10 @@ const GOAL = 6 * 1024;
  * Raised to 6859 (+24 B) when the adapters landed: the entry exports the internals they reuse
  * (error wording, URL resolution, config state) instead of each chunk carrying a copy, and the
  * module cache key includes a federation remote's exposed module.
+ * 6861 (+2 B): the devtools entry (issue 9) shares the element class and the registry with the
+ * main entry, which changed how rollup named the entry's exports.
  */
-const CEILING = 6859;
+const CEILING = 6861;
 
 /** The entry and every chunk it imports statically, each once. */
 function entryClosure(file, seen = new Set()) {
