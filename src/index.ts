@@ -10,7 +10,7 @@ export { define } from './element/define.js';
 export { configure, setContext } from './discovery/config.js';
 export type { MfeConfig } from './discovery/config.js';
 export { registry } from './discovery/registry.js';
-export type { CanaryEntry, Manifest, ManifestProblem, RemoteEntry, ResolvedRemote } from './discovery/types.js';
+export type { CanaryEntry, Manifest, ManifestProblem, RemoteEntry, ResolvedRemote, SharedNeed, SharedPackage, SharingDecision } from './discovery/types.js';
 export { bus } from './events/bus.js';
 export type { MfeBus, MfeEvents, MfeEventType, MfePayload, BusMeta, BusListener, OnOptions, EmitOptions, BusCheck, BusValidator } from './events/bus.js';
 export type { StandardSchemaV1 } from './events/standard-schema.js';

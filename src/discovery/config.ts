@@ -3,7 +3,7 @@
  * Elements subscribe with {@link onConfigChange} to re-resolve names that were unknown and to
  * pass new context to mounted MFEs.
  */
-import type { Manifest } from './types.js';
+import type { Manifest, SharedPackage } from './types.js';
 import { withTabs } from '../events/bus.js';
 import type { RouteDef } from '../routing/types.js';
 import type { SideEffectOptions } from '../lifecycle/side-effects.js';
@@ -38,6 +38,12 @@ export interface MfeConfig {
    * development build `{ report: true }` (an `mfe-leak` event, nothing removed). `false` turns it off.
    */
   sideEffects?: SideEffectOptions | false;
+  /**
+   * Packages the shell provides to MFEs whose manifest entry lists them in `"shared"`:
+   * `{ react: { version: '19.1.0', url: '/shared/react/19.1.0/react.js' } }` (README "Sharing
+   * dependencies"). Read before each MFE's first import; replaces earlier ones.
+   */
+  shared?: Record<string, SharedPackage>;
 }
 
 export const state = {
@@ -51,6 +57,7 @@ export const state = {
   channel: 'mfe-host',
   routes: undefined as RouteDef[] | undefined,
   sideEffects: (DEV ? { report: true } : undefined) as SideEffectOptions | false | undefined,
+  shared: undefined as Record<string, SharedPackage> | undefined,
   /** Bumped whenever what discovery depends on changes, so the merged manifest is rebuilt. */
   generation: 0,
 };

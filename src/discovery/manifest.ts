@@ -37,7 +37,8 @@
 import { changed, state, unsafe } from './config.js';
 import { pick, userId } from './canary.js';
 import { overrides } from './overrides.js';
-import type { CanaryEntry, ManifestProblem, RemoteEntry, ResolvedRemote } from './types.js';
+import type { CanaryEntry, ManifestProblem, RemoteEntry, ResolvedRemote, SharedNeed } from './types.js';
+import { validRange } from './semver.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 
 type Remotes = Record<string, RemoteEntry>;
@@ -104,7 +105,7 @@ function entryOf(raw: unknown, base: string): RemoteEntry {
 
   if (typeof raw === 'string') return { entry: url(raw, 'entry') };
   if (!isObject(raw)) throw `must be an entry URL string or an object with "entry", got ${show(raw)}`;
-  const { version, fallback, integrity, styles, format, expose, canary, disabled } = raw;
+  const { version, fallback, integrity, styles, format, expose, canary, disabled, shared } = raw;
   const r: RemoteEntry = { entry: url(raw.entry, 'entry') };
   if (has(version, 'version', typeof version == 'string', 'a string')) r.version = version as string;
   if (fallback !== undefined) r.fallback = url(fallback, 'fallback');
@@ -124,6 +125,28 @@ function entryOf(raw: unknown, base: string): RemoteEntry {
     r.canary = c;
   }
   if (has(disabled, 'disabled', typeof disabled == 'boolean', 'true or false')) r.disabled = disabled as boolean;
+  if (has(shared, 'shared', isObject(shared), 'an object of package name → { "requiredVersion": … }')) {
+    r.shared = Object.create(null) as Record<string, SharedNeed>;
+    for (const [pkg, need] of Object.entries(shared as Record<string, unknown>)) {
+      if (unsafe(pkg)) continue;
+      const at = `shared.${pkg}`;
+      // A bare specifier, as the MFE's code imports it: not a path or a URL.
+      if (!pkg || /^(\.{0,2}\/|[a-z][a-z\d+.-]*:)/i.test(pkg)) fail('shared', 'keyed by bare package names such as "react"', pkg);
+      if (!isObject(need)) fail(at, 'an object with "requiredVersion"', need);
+      const { requiredVersion, singleton, strictVersion, fallback } = need as Record<string, unknown>;
+      const n: SharedNeed = {
+        requiredVersion:
+          typeof requiredVersion == 'string' && validRange(requiredVersion)
+            ? requiredVersion
+            : fail(`${at}.requiredVersion`, 'a semver range such as "^19.0.0"', requiredVersion),
+      };
+      if (has(singleton, `${at}.singleton`, typeof singleton == 'boolean', 'true or false')) n.singleton = singleton as boolean;
+      if (has(strictVersion, `${at}.strictVersion`, typeof strictVersion == 'boolean', 'true or false')) n.strictVersion = strictVersion as boolean;
+      // Kept as written: it is relative to whichever entry is loaded (canary, override, fallback).
+      if (fallback !== undefined) n.fallback = (url(fallback, `${at}.fallback`), fallback as string);
+      r.shared[pkg] = n;
+    }
+  }
   return r;
 }
 

@@ -3,7 +3,7 @@
  * and refresh, canary, overrides) is a chunk loaded on first use, so pages that only use
  * `src=` never download it.
  */
-import type { ManifestProblem, RemoteEntry, ResolvedRemote } from './types.js';
+import type { ManifestProblem, RemoteEntry, ResolvedRemote, SharingDecision } from './types.js';
 
 const manifest = () => import('./manifest.js');
 
@@ -12,12 +12,14 @@ export const registry = {
   resolve: async (name: string): Promise<ResolvedRemote> => (await manifest()).resolve(name),
   /** Start downloading `name`'s entry without running it (`<link rel="modulepreload">`). */
   async prefetch(name: string): Promise<void> {
-    const [{ entry }, { preload }] = await Promise.all([registry.resolve(name), import('./prefetch.js')]);
-    preload(entry);
+    const [r, { preload }] = await Promise.all([registry.resolve(name), import('./prefetch.js')]);
+    await preload(r);
   },
   /** Fetch every manifest source again now; a failed fetch keeps the last good manifest. */
   refresh: async (): Promise<void> => (await manifest()).refresh(),
   /** The merged manifest and the entries that were rejected, with why. */
   entries: async (): Promise<{ remotes: Record<string, RemoteEntry>; problems: ManifestProblem[] }> =>
     (await manifest()).entries(),
+  /** How each MFE loaded so far gets each of its shared packages, and why (README "Sharing dependencies"). */
+  sharing: async (): Promise<SharingDecision[]> => (await import('./sharing.js')).report(),
 };

@@ -9,6 +9,52 @@ export interface CanaryEntry {
   weight: number;
 }
 
+/**
+ * A package an MFE imports by its bare name (`import … from 'react'`, left external by its
+ * build) and wants shared with the shell: manifest `"shared": { "react": { … } }`.
+ */
+export interface SharedNeed {
+  /** npm semver range the shell's copy must satisfy, e.g. `^19.0.0`. */
+  requiredVersion: string;
+  /** Only one copy may run on the page: a shell copy outside the range is used anyway (with a warning). */
+  singleton?: boolean;
+  /** Never use a copy outside the range: a singleton that does not fit fails the mount. */
+  strictVersion?: boolean;
+  /** The MFE's own copy (a module URL relative to the entry), used for its folder only when the shell's does not fit. */
+  fallback?: string;
+}
+
+/** A package the shell provides: `configure({ shared: { react: { version, url } } })`. */
+export interface SharedPackage {
+  /** Its exact version, checked against each MFE's `requiredVersion`. */
+  version?: string;
+  /** Module URL (relative to the page) that the bare name maps to. */
+  url: string;
+}
+
+/** One decision of `registry.sharing()`: how one MFE gets one shared package. */
+export interface SharingDecision {
+  /** Registry name of the MFE. */
+  mfe: string;
+  /** The entry URL loaded. */
+  entry: string;
+  package: string;
+  requiredVersion: string;
+  singleton: boolean;
+  strictVersion: boolean;
+  /** What the shell provides (configure, or the page's import map, which may give no version). */
+  provided?: { version?: string; url: string };
+  /**
+   * `shared`: the shell's copy; `scoped`: the MFE's fallback, mapped for its folder only;
+   * `singleton-mismatch`: the shell's copy although outside the range; `rejected`: the mount fails.
+   */
+  decision: 'shared' | 'scoped' | 'singleton-mismatch' | 'rejected';
+  /** The module the MFE's imports of `package` resolve to (none when rejected). */
+  url?: string;
+  /** Why, in a sentence naming the package, the range and the version. */
+  reason: string;
+}
+
 /** One remote, as written in a manifest. */
 export interface RemoteEntry {
   entry: string;
@@ -22,6 +68,8 @@ export interface RemoteEntry {
   /** `format: "federation"`: the exposed module to mount (default `./mfe`). */
   expose?: string;
   canary?: CanaryEntry;
+  /** Packages imported by bare name that the shell should provide (README "Sharing dependencies"). */
+  shared?: Record<string, SharedNeed>;
   /** Kill switch: resolving the name fails and the element keeps its fallback content. */
   disabled?: boolean;
 }
@@ -39,6 +87,7 @@ export interface ResolvedRemote {
   styles?: string[];
   format?: MfeFormat;
   expose?: string;
+  shared?: Record<string, SharedNeed>;
   /** True when this user got the canary variant. */
   canary?: boolean;
   /** True when a local override (`?mfe-override=` / localStorage) replaced the entry. */

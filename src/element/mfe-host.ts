@@ -13,7 +13,7 @@ import { registry } from '../discovery/registry.js';
 import { abs } from '../discovery/url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 import { MfeError, describe } from '../lifecycle/errors.js';
-import { bootstrap, loadModule, type LoadedModule } from '../lifecycle/load.js';
+import { bootstrap, loadModule, type LoadedModule, type LoadSpec } from '../lifecycle/load.js';
 import { buildSheets } from '../lifecycle/styles.js';
 import { scopedBus } from '../events/bus.js';
 import type { Scope, scope as ScopeFn } from './scope.js';
@@ -293,18 +293,19 @@ export class MfeHost extends ReactiveElement {
     let integrity: string | undefined;
     let styles: string[] | undefined;
     let expose: string | undefined;
+    let shared: LoadSpec['shared'];
     /** Wait for `p` within the deadline, unless the attempt is abandoned. */
     const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal);
     try {
       if (this.src) entry = abs(this.src);
       else {
         const r = await wait(registry.resolve(name));
-        ({ entry, version, integrity, styles, expose } = r);
+        ({ entry, version, integrity, styles, expose, shared } = r);
         // The element's own fallback attribute wins over the manifest's.
         fallback ||= r.fallback;
         format = r.format ?? format;
       }
-      const spec = { name, format, expose, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined };
+      const spec = { name, format, expose, shared, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined };
       const timing = { resolve: now() - t, load: 0, mount: 0 };
       const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
       for (const [i, url] of entries.entries()) {

@@ -8,6 +8,7 @@ import type { MicroFrontend } from '../types.js';
 import { describe } from './errors.js';
 import type { MfeFormat } from './formats.js';
 import type { SideEffectOptions } from './side-effects.js';
+import type { SharedNeed } from '../discovery/types.js';
 
 /** What to load and how: the entry's format, and whatever its adapter needs. */
 export interface LoadSpec {
@@ -20,6 +21,8 @@ export interface LoadSpec {
   expose?: string;
   /** Track (and clean up) what the module leaves on `window`/`document` (lifecycle/side-effects). */
   sideEffects?: SideEffectOptions;
+  /** Packages to negotiate with the shell before the first import (discovery/sharing). */
+  shared?: Record<string, SharedNeed>;
 }
 
 
@@ -74,9 +77,9 @@ export function loadModule(url: string, retries: number, delay: number, integrit
           const u = attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url;
           // Checked (and, where the engine can, enforced) before the module may run.
           if (integrity) await (await import('./integrity.js')).verify(u, integrity);
-          // Other formats, iframes and side-effect tracking load their code on demand.
+          // Other formats, iframes, side-effect tracking and shared packages load their code on demand.
           const [ns, fx] =
-            kind == 'esm' && !spec?.sideEffects
+            kind == 'esm' && !spec?.sideEffects && !spec?.shared
               ? [(await import(/* @vite-ignore */ u)) as Record<string, unknown>]
               : await (await import('./adapters.js')).adapt(kind, u, spec!);
           return { url, mfe: validate(ns), fx };
