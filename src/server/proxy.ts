@@ -46,6 +46,8 @@ const SAFE_REQUEST_HEADERS = [
 /** Response headers that describe the asset; everything else (cookies, server internals) stays upstream. */
 const RESPONSE_HEADERS = [
   'accept-ranges',
+  // What the remote allows cross-origin (an isolation="iframe" MFE imports from an opaque origin).
+  'access-control-allow-origin',
   'cache-control',
   'content-encoding',
   'content-length',

@@ -104,7 +104,7 @@ export function upstreamService(files) {
     requests.push({ url: req.url, method: req.method, headers: { ...req.headers } });
     const path = req.url.split('?')[0];
     if (path.endsWith('/echo.json')) {
-      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=upstream; Path=/', 'x-internal': 'secret' });
+      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=upstream; Path=/', 'x-internal': 'secret', 'access-control-allow-origin': '*' });
       res.end(JSON.stringify({ url: req.url, headers: req.headers }));
       return;
     }

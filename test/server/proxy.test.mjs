@@ -340,6 +340,8 @@ describe('security', () => {
       const res = await raw(base, '/mfe/billing/1.0.0/echo.json');
       assert.equal(res.headers['set-cookie'], undefined);
       assert.equal(res.headers['x-internal'], undefined);
+      // What the remote allows cross-origin passes (an isolation="iframe" MFE imports from an opaque origin).
+      assert.equal(res.headers['access-control-allow-origin'], '*');
     });
     await withServer(proxy({ forwardSetCookie: true }), async (base) => {
       const res = await raw(base, '/mfe/billing/1.0.0/echo.json');
