@@ -49,13 +49,13 @@ const executable = (fileName) => ({
 // Start from an empty dist/, so chunks of earlier builds never linger beside the new ones.
 rmSync(at('dist'), { recursive: true, force: true });
 
-const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src' }) =>
+const ts = ({ tsconfig = './tsconfig.json', include = 'src/**/*.ts', outDir = 'dist', declarationDir, rootDir = 'src', paths }) =>
   typescript({
     tsconfig,
     include: [at(include)],
     exclude: ['test/**', 'demo/**'],
     // Absolute paths: tsconfig-relative ones would resolve against src/server/ for the server.
-    compilerOptions: { noEmit: false, declaration: !!declarationDir, declarationDir: declarationDir && at(declarationDir), rootDir: at(rootDir), outDir: at(outDir) },
+    compilerOptions: { noEmit: false, declaration: !!declarationDir, declarationDir: declarationDir && at(declarationDir), rootDir: at(rootDir), outDir: at(outDir), ...(paths && { paths }) },
   });
 
 const external = (id) =>
@@ -109,7 +109,9 @@ export default [
   {
     input: { rollup: 'src/build/rollup.ts', 'dev-server': 'src/build/dev-server.ts' },
     external: (id) => external(id) || id === 'mfe-host/server' || /^(rollup|@web\/|koa)/.test(id),
-    plugins: [ts({ tsconfig: './src/build/tsconfig.json', include: 'src/build/**/*.ts', rootDir: 'src/build', outDir: 'dist/build', declarationDir: 'dist/build' })],
+    // Type-checked against the server's sources (src/build/tsconfig.json), but emitted against
+    // its declarations, just built into dist/server/: every emitted file must lie under src/build.
+    plugins: [ts({ tsconfig: './src/build/tsconfig.json', include: 'src/build/**/*.ts', rootDir: 'src/build', outDir: 'dist/build', declarationDir: 'dist/build', paths: { 'mfe-host/server': [at('dist/server/index.d.ts')] } })],
     output: { dir: 'dist/build', format: 'es', sourcemap: true },
   },
   {

@@ -23,6 +23,7 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
+  absoluteEntry,
   createManifestHandler,
   createProxyHandler,
   koaAdapter,
@@ -364,32 +365,12 @@ function envOverrides(text: string | undefined): Record<string, string> {
   return checkOverrides(json, 'MFE_OVERRIDES');
 }
 
-/**
- * A manifest entry with its URLs made absolute against the document it came from (the browser
- * does the same), or undefined when it is neither a URL string nor an object with `entry`.
- * `shared.*.fallback` stays as written: it is relative to whichever entry gets loaded.
- */
+/** {@link absoluteEntry} as an entry object, or undefined when it is neither a URL string nor an object with `entry`. */
 function absolute(entry: unknown, base: URL): Record<string, unknown> | undefined {
-  const abs = (u: unknown): unknown => {
-    if (typeof u !== 'string') return u;
-    try {
-      return new URL(u, base).href;
-    } catch {
-      return u;
-    }
-  };
-  if (typeof entry === 'string') return { entry: abs(entry) };
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
-  const e = { ...(entry as Record<string, unknown>) };
-  if (e.entry === undefined) return undefined;
-  e.entry = abs(e.entry);
-  if (e.fallback !== undefined) e.fallback = abs(e.fallback);
-  if (Array.isArray(e.styles)) e.styles = e.styles.map(abs);
-  if (typeof e.canary === 'object' && e.canary !== null) {
-    const c = e.canary as Record<string, unknown>;
-    e.canary = { ...c, entry: abs(c.entry) };
-  }
-  return e;
+  const e = absoluteEntry(entry, base.href);
+  if (typeof e === 'string') return { entry: e };
+  const ok = typeof e === 'object' && e !== null && !Array.isArray(e) && (e as Record<string, unknown>).entry !== undefined;
+  return ok ? (e as Record<string, unknown>) : undefined;
 }
 
 function safeDecode(segment: string): string | undefined {

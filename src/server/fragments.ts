@@ -47,13 +47,17 @@ export async function fetchManifests(urls: readonly string[], options: FetchMani
   }
   const out: Record<string, unknown> = Object.create(null);
   for (const doc of docs) {
-    for (const [name, entry] of Object.entries(doc!.json)) out[name] = absolute(entry, doc!.base);
+    for (const [name, entry] of Object.entries(doc!.json)) out[name] = absoluteEntry(entry, doc!.base);
   }
   return out;
 }
 
-/** An entry with its URLs resolved against `base`; `shared.*.fallback` stays relative to the entry. */
-function absolute(entry: unknown, base: string): unknown {
+/**
+ * A manifest entry with its URLs (entry, fallback, styles, canary entry) resolved against `base`,
+ * the URL of the document it came from, as the browser resolves them; `shared.*.fallback` stays
+ * relative to the entry. Anything that is not an entry comes back as it is.
+ */
+export function absoluteEntry(entry: unknown, base: string): unknown {
   const abs = (u: unknown): unknown => {
     if (typeof u !== 'string') return u;
     try {

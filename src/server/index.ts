@@ -29,7 +29,7 @@ export type { LoadRemotesOptions, Manifest, RemoteCanary, RemoteEntry, RemoteFor
  * Fetches remotes' `mfe.json` files (from `mfe-host/rollup`) or other manifests, URLs made
  * absolute, for `loadRemotes({ remotes })`.
  */
-export { fetchManifests } from './fragments.js';
+export { fetchManifests, absoluteEntry } from './fragments.js';
 
 /** Options of {@link fetchManifests}. */
 export type { FetchManifestsOptions } from './fragments.js';
