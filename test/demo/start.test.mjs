@@ -11,32 +11,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { closed, within } from './_process.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MFES = ['header', 'billing', 'inventory', 'route-info'];
-
-/** `promise`, or a rejection naming `what` after `ms`. */
-function within(ms, what, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** True when nothing accepts connections on 127.0.0.1:`port` any more. */
-const closed = (port) =>
-  new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 
 /** stderr without the notes of a runtime build (when dist/ was older than src/). */
 const errorsIn = (stderr) => stderr.split('\n').filter((l) => l && !/^mfe-host demo: .*building the runtime/.test(l)).join('\n');

@@ -12,25 +12,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { closed, within } from '../demo/_process.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = `${ROOT}.cache/e2e`;
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 /** Longest wait for one thing on the page. */
 const WAIT = 15_000;
-
-/** `promise`, or a rejection naming `what` after `ms`. */
-function within(ms, what, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Starts `node demo/start.mjs` in its own process group; resolves with its URL once it prints it. */
 async function startDemo() {
@@ -55,17 +46,6 @@ async function startDemo() {
   assert.ok(match, `unexpected first line: ${JSON.stringify(line)}`);
   return { child, url: match[1], exited, stderr: () => stderr };
 }
-
-/** True when nothing accepts connections on 127.0.0.1:`port` any more. */
-const closed = (port) =>
-  new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 
 const portOf = (url) => Number(new URL(url).port);
 
