@@ -47,6 +47,9 @@ Options:
                   once at start; --remotes and MFE_REMOTES entries win by name
                   (replaces MFE_REMOTE_MANIFESTS)
   --proxy         proxy remote MFEs through /mfe/<name>/<version>/ (as MFE_PROXY_ENABLED=true)
+  --no-proxy-cache
+                  stream every proxied file from its remote: no in-memory cache of
+                  versioned files (as MFE_PROXY_CACHE=false)
   -h, --help      show this help
 
 Environment:
@@ -54,6 +57,8 @@ Environment:
   MFE_REMOTES_FILE   path to a JSON file of remotes
   MFE_REMOTE_MANIFESTS  URLs of mfe.json files or manifests (comma or space separated)
   MFE_PROXY_ENABLED  true: entries are rewritten to same-origin /mfe/… and proxied
+  MFE_PROXY_CACHE    false: no proxy cache (by default the proxy keeps up to 64 MiB of
+                     versioned, cacheable files in memory)
 
 Stops on SIGTERM or SIGINT: no new connections, in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s.
 `;
@@ -65,12 +70,13 @@ interface Flags {
   remotes?: string;
   remoteManifests?: string;
   proxy?: boolean;
+  proxyCache?: false;
   help?: boolean;
 }
 
-type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'help';
+type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'no-proxy-cache' | 'help';
 const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests'];
-const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--help', '-h'];
+const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--no-proxy-cache', '--help', '-h'];
 
 /** A command-line mistake: printed with a hint at `--help`, exit code 2. */
 class UsageError extends Error {}
@@ -80,7 +86,7 @@ class UsageError extends Error {}
  * SIGINT) or at once for `--help` and errors, with the process exit code.
  *
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
- * @param env the environment to read `MFE_REMOTES`, `MFE_REMOTES_FILE`, `MFE_PROXY_ENABLED` from.
+ * @param env the environment to read `MFE_REMOTES`, `MFE_REMOTES_FILE`, `MFE_PROXY_ENABLED`, `MFE_PROXY_CACHE` from.
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let flags: Flags;
@@ -144,6 +150,11 @@ function parseArgs(argv: readonly string[]): Flags {
     if (name === 'proxy') {
       if (eq !== -1) throw new UsageError('--proxy takes no value (leave it out to follow MFE_PROXY_ENABLED)');
       flags.proxy = true;
+      continue;
+    }
+    if (name === 'no-proxy-cache') {
+      if (eq !== -1) throw new UsageError('--no-proxy-cache takes no value (leave it out to follow MFE_PROXY_CACHE)');
+      flags.proxyCache = false;
       continue;
     }
     if (!VALUE_FLAGS.includes(name)) continue;
@@ -253,13 +264,15 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
     local,
     env,
     ...(flags.proxy ? { proxy: true } : {}),
+    ...(flags.proxyCache === false ? { proxyCache: false as const } : {}),
     ...(staticDir !== undefined ? { static: staticDir } : {}),
   });
   const locals = localNames.map((n) => `${n}@${local[n]!.version}`).join(', ');
   // The same reading as createShellServer's (only "true", any case).
   const proxy = flags.proxy || String(env.MFE_PROXY_ENABLED ?? '').trim().toLowerCase() === 'true';
+  const proxyCache = flags.proxyCache ?? String(env.MFE_PROXY_CACHE ?? '').trim().toLowerCase() !== 'false';
   const mode = configured
-    ? `shell host: ${plural(Object.keys(remotes).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? ', proxy on' : ''}`
+    ? `shell host: ${plural(Object.keys(remotes).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? `, proxy on${proxyCache ? '' : ' (no cache)'}` : ''}`
     : `indie mode: ${locals}`;
   return { server, mode };
 }

@@ -73,6 +73,9 @@ export { createProxyHandler } from './proxy.js';
 /** Options of {@link createProxyHandler}. */
 export type { ProxyHandlerOptions } from './proxy.js';
 
+/** The proxy's `cache` option (`false`, or its size limits). */
+export type { ProxyCacheLimits, ProxyCacheOption } from './proxy-cache.js';
+
 /**
  * The shell host: manifest, `/mfe/…` (proxy or local MFEs) and a static folder, as one handler
  * ({@link createShellHandler}) or a not-yet-listening `http.Server` ({@link createShellServer}).

@@ -9,6 +9,7 @@ import { request as httpRequest, type IncomingMessage, type ClientRequest, type 
 import { request as httpsRequest } from 'node:https';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { splitSafePath } from './path.js';
+import { type Fill, type ProxyCacheOption, ProxyCache, acceptEncodingOf, createProxyCache } from './proxy-cache.js';
 import type { Manifest } from './remotes.js';
 import { MFE_PREFIX, type Route, routesOf } from './routes.js';
 
@@ -29,6 +30,13 @@ export interface ProxyHandlerOptions {
   passthroughHeaders?: string[];
   /** Forward the upstream's `Set-Cookie`. Default false: a remote cannot set cookies on this origin. */
   forwardSetCookie?: boolean;
+  /**
+   * The in-memory cache of versioned, cacheable responses: `false` turns it off, an object
+   * sets its limits (`maxBytes`, default 64 MiB; `maxEntryBytes`, default 8 MiB). On by
+   * default: repeat requests for a version's files are answered without contacting the
+   * upstream. See {@link createProxyHandler} for what is stored.
+   */
+  cache?: ProxyCacheOption;
 }
 
 /** Request headers an asset fetch needs: content negotiation, conditionals and ranges. */
@@ -83,7 +91,21 @@ const ALLOW = 'GET, HEAD';
  * - A client that goes away aborts the upstream request. Nothing rejects or throws out of it.
  * - Other paths: `next()` as middleware, else `404`.
  *
- * @throws TypeError at creation for a missing `remotes` or a bad `timeout`.
+ * **Cache** (unless `cache: false`): a `GET` of a versioned route without `Range`/`If-Range`,
+ * whose forwarded headers carry no `Cookie` or `Authorization` (see `passthroughHeaders`),
+ * streams as above while its body is recorded, and is kept in memory when the upstream
+ * answered `200` without `Set-Cookie`, with no `no-store`, `private` or `no-cache`, a
+ * positive `s-maxage` or `max-age` (a year for the immutable `Cache-Control` added above),
+ * `Vary` absent or only `Accept-Encoding` (then the request's `Accept-Encoding` is part of the
+ * key), and a complete body of at most `maxEntryBytes`. Until it expires, the same URL is
+ * answered from memory with the same headers plus `Age` (so `Age` marks a hit): `HEAD` gets
+ * the headers, a matching `If-None-Match` (or `If-Modified-Since`) a `304`. Concurrent misses
+ * of one URL share one upstream fetch; the others wait for it (at most `timeout`) and fetch
+ * on their own if it was not stored. Least recently used entries go first when `maxBytes` is
+ * reached. Keys are the checked target URL, never the Host header. The request's own
+ * `Cache-Control` is ignored, as by nginx's `proxy_cache`.
+ *
+ * @throws TypeError at creation for a missing `remotes`, a bad `timeout` or a bad `cache`.
  */
 export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
   const { remotes, timeout = 10_000, passthroughHeaders = [], forwardSetCookie = false } = opts ?? ({} as Partial<ProxyHandlerOptions>);
@@ -93,6 +115,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new TypeError(`createProxyHandler: "timeout" must be a positive number of milliseconds, got ${String(timeout)}`);
   }
+  const cache = createProxyCache(opts.cache, 'createProxyHandler');
   const forwarded = new Set([...SAFE_REQUEST_HEADERS, ...passthroughHeaders.map((h) => h.toLowerCase())]);
 
   // Built once: a Map, so a name from the URL can never reach an inherited property.
@@ -133,15 +156,54 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
       sendError(res, 400, 'Bad Request: path leaves the remote folder'); // malicious path
       return;
     }
-    forward(req, res, target, name!, route);
+    const headers = requestHeaders(req);
+    if (cache && route.versioned && ProxyCache.eligible(req, headers)) fromCache(cache, req, res, target, name!, route, headers);
+    else forward(req, res, target, name!, route, headers);
   };
 
-  function forward(req: IncomingMessage, res: ServerResponse, target: URL, name: string, route: Route): void {
+  /** A hit is answered from memory; an unconditional GET that missed fetches and records, or waits for the fetch under way. */
+  function fromCache(cache: ProxyCache, req: IncomingMessage, res: ServerResponse, target: URL, name: string, route: Route, headers: Record<string, string | string[]>): void {
+    const url = target.href;
+    const acceptEncoding = acceptEncodingOf(req);
+    const hit = cache.lookup(url, acceptEncoding);
+    if (hit) {
+      cache.send(req, res, hit);
+      return;
+    }
+    // HEAD and conditional requests are forwarded as they are: their answers have no body to keep.
+    const conditional = req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined;
+    if (req.method !== 'GET' || conditional) {
+      forward(req, res, target, name, route, headers);
+      return;
+    }
+    const fill = cache.begin(url, acceptEncoding);
+    if (fill) {
+      forward(req, res, target, name, route, headers, fill);
+      return;
+    }
+    const cancel = cache.wait(url, acceptEncoding, timeout, () => {
+      res.off('close', cancel);
+      try {
+        const entry = cache.lookup(url, acceptEncoding);
+        if (entry) cache.send(req, res, entry);
+        else forward(req, res, target, name, route, headers);
+      } catch (err) {
+        // As createShellServer does for a failing handler: this runs outside the request's call.
+        console.error('mfe-host/server: request failed:', err);
+        sendError(res, 500, 'Internal Server Error');
+      }
+    });
+    res.once('close', cancel);
+  }
+
+  /** Streams the upstream's answer; with a `fill`, records it for the cache on the way. */
+  function forward(req: IncomingMessage, res: ServerResponse, target: URL, name: string, route: Route, headers: Record<string, string | string[]>, fill?: Fill): void {
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     let upstream: ClientRequest;
     try {
-      upstream = send(target, { method: req.method, headers: requestHeaders(req) });
+      upstream = send(target, { method: req.method, headers });
     } catch {
+      fill?.abandon();
       sendError(res, 502, `remote "${name}" is unreachable`);
       return;
     }
@@ -160,12 +222,15 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
     // The client went away (or the response ended): nothing upstream is needed any more.
     res.once('close', () => {
       clearTimeout(headTimer);
+      // Every way a response ends passes here: the waiters for this fetch are never stranded.
+      fill?.abandon();
       // Destroying a finished request would destroy its socket instead of reusing it.
       if (!complete && !upstream.destroyed) upstream.destroy();
     });
 
     upstream.on('error', () => {
       clearTimeout(headTimer);
+      fill?.abandon();
       // Aborted on the client's behalf, or already answered with 504: nobody left to tell.
       if (timedOut || res.destroyed || res.writableEnded) return;
       sendError(res, 502, `remote "${name}" is unreachable`);
@@ -174,9 +239,12 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
     upstream.on('response', (upstreamRes) => {
       clearTimeout(headTimer);
       const status = upstreamRes.statusCode ?? 502;
+      let sent: Record<string, string | string[]>;
       try {
-        res.writeHead(status, responseHeaders(upstreamRes, status, route));
+        sent = responseHeaders(upstreamRes, status, route);
+        res.writeHead(status, sent);
       } catch {
+        fill?.abandon();
         upstreamRes.destroy();
         sendError(res, 502, `remote "${name}" sent an invalid response`);
         return;
@@ -186,6 +254,10 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
       const stallTimer = setTimeout(() => upstreamRes.destroy(new Error('stalled')), timeout);
       const refresh = (): void => void stallTimer.refresh();
       upstreamRes.on('data', refresh);
+      if (fill?.accept(status, upstreamRes.headers, sent)) {
+        const record = fill;
+        upstreamRes.on('data', (chunk: Buffer) => record.write(chunk));
+      }
       res.on('drain', refresh);
       // pipe(), not pipeline(): pipeline makes an AbortController (and, when done, a
       // DOMException) per response, a third of the proxy's CPU time under load (npm run bench).
@@ -193,9 +265,11 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
         complete = true;
         clearTimeout(stallTimer);
         res.off('drain', refresh);
+        fill?.end(upstreamRes.complete);
       });
       upstreamRes.once('error', () => {
         clearTimeout(stallTimer);
+        fill?.abandon();
         res.off('drain', refresh);
         // The head is out: sendError cuts the connection, so the client sees a truncated body.
         if (!res.destroyed) sendError(res, 502, `remote "${name}" failed while streaming`);

@@ -8,6 +8,7 @@ import { type Middleware, type NextFunction, pathnameOf, sendError } from './htt
 import { createManifestHandler } from './manifest.js';
 import { encodeSegment, splitSafePath } from './path.js';
 import { createProxyHandler } from './proxy.js';
+import type { ProxyCacheOption } from './proxy-cache.js';
 import type { Manifest, RemoteEntry } from './remotes.js';
 import { MFE_PREFIX, mfeUrl, rewriteManifest } from './routes.js';
 import { createStaticHandler } from './static.js';
@@ -36,6 +37,11 @@ export interface ShellHandlerOptions {
   passthroughHeaders?: string[];
   /** Forward the remotes' `Set-Cookie`. Default false. */
   forwardSetCookie?: boolean;
+  /**
+   * The proxy's in-memory cache of versioned files (`cache` of `createProxyHandler`): `false`
+   * turns it off, `{ maxBytes, maxEntryBytes }` sets its limits. Default on (64 MiB, 8 MiB).
+   */
+  proxyCache?: ProxyCacheOption;
   /** A folder served at `/` after everything else (the shell page and its assets). */
   static?: string;
   /** Local MFEs by name (indie mode). A remote of the same name overrides a local one. */
@@ -44,7 +50,10 @@ export interface ShellHandlerOptions {
 
 /** Options of {@link createShellServer}. */
 export interface ShellServerOptions extends ShellHandlerOptions {
-  /** Where `MFE_PROXY_ENABLED` is read when `proxy` is not given. Default `process.env`. */
+  /**
+   * Where `MFE_PROXY_ENABLED` is read when `proxy` is not given, and `MFE_PROXY_CACHE` when
+   * `proxyCache` is not (`false` turns the cache off). Default `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -86,6 +95,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
         ...(opts.timeout !== undefined && { timeout: opts.timeout }),
         ...(opts.passthroughHeaders !== undefined && { passthroughHeaders: opts.passthroughHeaders }),
         ...(opts.forwardSetCookie !== undefined && { forwardSetCookie: opts.forwardSetCookie }),
+        ...(opts.proxyCache !== undefined && { cache: opts.proxyCache }),
       })
     : undefined;
   const staticHandler = staticRoot === undefined ? undefined : createStaticHandler({ root: staticRoot });
@@ -126,7 +136,8 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
 
 /**
  * Creates (does not start) an `http.Server` running {@link createShellHandler}. `proxy`
- * defaults to `MFE_PROXY_ENABLED === 'true'` in `env`. Malformed requests get a `400` and a
+ * defaults to `MFE_PROXY_ENABLED === 'true'` in `env`, `proxyCache` to `false` when
+ * `MFE_PROXY_CACHE === 'false'` (else the cache is on). Malformed requests get a `400` and a
  * closed connection; a failing handler a `500`: nothing a client sends can crash the process.
  *
  * ```js
@@ -136,7 +147,8 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
 export function createShellServer(opts: ShellServerOptions): Server {
   const env = opts.env ?? process.env;
   const proxy = opts.proxy ?? String(env.MFE_PROXY_ENABLED ?? '').trim().toLowerCase() === 'true';
-  const handler = createShellHandler({ ...opts, proxy });
+  const cacheOff = String(env.MFE_PROXY_CACHE ?? '').trim().toLowerCase() === 'false';
+  const handler = createShellHandler({ ...opts, proxy, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
   const server = createServer((req, res) => {
     try {
       handler(req, res);

@@ -70,7 +70,7 @@ describe('help and usage errors', () => {
       const r = await run(args);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Usage: mfe-host serve \[options\]/);
-      for (const flag of ['--port N', '--host H', '--static DIR', '--remotes FILE', '--proxy', 'MFE_REMOTES', 'MFE_REMOTES_FILE', 'MFE_PROXY_ENABLED', 'SIGTERM']) {
+      for (const flag of ['--port N', '--host H', '--static DIR', '--remotes FILE', '--proxy', '--no-proxy-cache', 'MFE_REMOTES', 'MFE_REMOTES_FILE', 'MFE_PROXY_ENABLED', 'MFE_PROXY_CACHE', 'SIGTERM']) {
         assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
       }
       assert.equal(r.stderr, '');
@@ -93,6 +93,8 @@ describe('help and usage errors', () => {
     [['serve', '--static='], '--static needs a value, got ""'],
     [['serve', '--port', '1', '--port', '2'], '--port given twice'],
     [['serve', '--proxy=false'], '--proxy takes no value (leave it out to follow MFE_PROXY_ENABLED)'],
+    [['serve', '--no-proxy-cache=true'], '--no-proxy-cache takes no value (leave it out to follow MFE_PROXY_CACHE)'],
+    [['serve', '--no-proxy-cach'], 'unknown flag --no-proxy-cach (did you mean --no-proxy-cache?)'],
     [['serve', 'dist'], 'unexpected argument "dist"'],
     [['--port', '80'], 'missing command "serve" before the options'],
   ];
@@ -258,5 +260,44 @@ describe('serving', () => {
       }
       assert.equal((await server.exited).code, 0);
     });
+  });
+
+  test('shell host with --proxy: versioned files answered from memory; --no-proxy-cache or MFE_PROXY_CACHE=false stream each one', async () => {
+    let hits = 0;
+    const upstream = createServer((req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=60' });
+      res.end('export const mount = () => {};\n');
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const remotes = { billing: { entry: `http://127.0.0.1:${upstream.address().port}/billing/1.0.0/mfe.js`, version: '1.0.0' } };
+    const cases = [
+      [['--proxy'], {}, 1, 'shell host: 1 remote, proxy on'],
+      [['--proxy', '--no-proxy-cache'], {}, 2, 'shell host: 1 remote, proxy on (no cache)'],
+      [['--proxy'], { MFE_PROXY_CACHE: 'false' }, 2, 'shell host: 1 remote, proxy on (no cache)'],
+    ];
+    try {
+      for (const [flags, env, expected, mode] of cases) {
+        await inTempDir(async (cwd) => {
+          hits = 0;
+          const server = await startServe(['serve', '--port', '0', ...flags], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(remotes), ...env }) });
+          try {
+            assert.equal(server.mode, mode);
+            for (let i = 0; i < 2; i++) {
+              const res = await fetch(`${server.url}/mfe/billing/1.0.0/mfe.js`);
+              assert.equal(res.status, 200);
+              assert.equal(await res.text(), 'export const mount = () => {};\n');
+            }
+            assert.equal(hits, expected, flags.join(' ') + JSON.stringify(env));
+          } finally {
+            server.child.kill('SIGTERM');
+          }
+          assert.equal((await server.exited).code, 0);
+        });
+      }
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });

@@ -1,0 +1,443 @@
+/// <reference types="node" preserve="true" />
+/**
+ * The proxy's in-memory cache of versioned, cacheable responses (nginx's `proxy_cache` with
+ * `proxy_cache_lock`, in one process): what may be stored, for how long, under which key, how
+ * a stored response is answered (`200`, `HEAD`, `304`, `Age`), and one upstream fetch per key
+ * however many clients ask at once. LRU by bytes: a `Map` keeps insertion order, and a hit
+ * moves its entry to the end.
+ *
+ * Which requests may use it: a versioned route and GET or HEAD (the proxy's checks), no
+ * `Range`, no credentials going upstream ({@link ProxyCache.eligible}). Which answers may be
+ * kept: {@link Fill.accept}. Keys are the target URL the proxy built and checked (it lies in
+ * the route's folder, so it names the route too), plus the request's `Accept-Encoding` when the
+ * answer varies on it; never the Host header or anything else the client sends.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** The `cache` option of `createProxyHandler`: `false` turns the cache off. */
+export type ProxyCacheOption = false | ProxyCacheLimits;
+
+/** Size limits of the proxy's cache. */
+export interface ProxyCacheLimits {
+  /**
+   * Bytes the cache may hold: bodies plus their keys and headers. Default 64 MiB: a release of a
+   * micro-frontend is typically a few hundred KB to a few MB of JavaScript and CSS, so the
+   * stable and canary versions of a dozen remotes fit, while a container with a 256–512 MiB
+   * limit keeps most of its memory. Responses being recorded count against the same budget
+   * (so at most twice this is held at any time).
+   */
+  maxBytes?: number;
+  /**
+   * The largest body that is stored. Default 8 MiB (or `maxBytes`, if smaller): more than any
+   * sensible script or stylesheet, and small enough that one large file (a source map, a
+   * video) cannot push out dozens of hot assets. Larger files stream through as if uncached.
+   */
+  maxEntryBytes?: number;
+}
+
+const MIB = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 64 * MIB;
+const DEFAULT_MAX_ENTRY_BYTES = 8 * MIB;
+/** Rough cost of an entry beyond its body and headers (the entry object, Map slot, buffer header). */
+const ENTRY_OVERHEAD = 200;
+/** `Cache-Control` directives that forbid a shared cache to store (or reuse without asking). */
+const FORBIDDING = new Set(['no-store', 'private', 'no-cache']);
+/** Headers a `304` carries (RFC 9110 §15.4.5), when the stored response has them. */
+const NOT_MODIFIED_HEADERS = ['cache-control', 'etag', 'expires', 'last-modified', 'vary'];
+
+/** One stored response. */
+export interface CacheEntry {
+  /** The response headers as the proxy sent them, `content-length` included. */
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
+  /** Bytes counted against `maxBytes`. */
+  readonly size: number;
+  /** Clock reading when stored, in ms. */
+  readonly storedAt: number;
+  /** Seconds the response was already old when stored (the upstream's `Age`). */
+  readonly initialAge: number;
+  /** Clock reading after which the entry is dropped. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Reads and checks the `cache` option; `undefined` when the cache is off.
+ *
+ * @param who the function whose option it is, for the message (`createProxyHandler`).
+ * @throws TypeError for anything but `undefined`, `false` or `{ maxBytes?, maxEntryBytes? }`
+ *   with positive integers, `maxEntryBytes` at most `maxBytes`.
+ */
+export function createProxyCache(option: unknown, who: string): ProxyCache | undefined {
+  if (option === false) return undefined;
+  const given = option === undefined ? {} : option;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes? }, got ${describe(option)}`);
+  }
+  const { maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes: entryGiven, now = () => performance.now() } = given as ProxyCacheLimits & { now?: () => number };
+  // `now` is for tests only (a fake monotonic clock in ms), so it is not in ProxyCacheLimits.
+  if (!isByteCount(maxBytes)) throw new TypeError(`${who}: "cache.maxBytes" must be a positive integer number of bytes, got ${describe(maxBytes)}`);
+  if (entryGiven !== undefined && !isByteCount(entryGiven)) {
+    throw new TypeError(`${who}: "cache.maxEntryBytes" must be a positive integer number of bytes, got ${describe(entryGiven)}`);
+  }
+  const maxEntryBytes = entryGiven ?? Math.min(DEFAULT_MAX_ENTRY_BYTES, maxBytes);
+  if (maxEntryBytes > maxBytes) {
+    throw new TypeError(`${who}: "cache.maxEntryBytes" (${maxEntryBytes}) must not exceed "cache.maxBytes" (${maxBytes})`);
+  }
+  if (typeof now !== 'function') throw new TypeError(`${who}: "cache.now" must be a function`);
+  return new ProxyCache(maxBytes, maxEntryBytes, now);
+}
+
+/** The cache of one proxy handler. */
+export class ProxyCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  /** Fetches under way, by request key, with the callbacks of the requests waiting for them. */
+  readonly #pending = new Map<string, Set<() => void>>();
+  #bytes = 0;
+  /** Bytes held by fills still recording. */
+  #recording = 0;
+
+  constructor(
+    readonly maxBytes: number,
+    readonly maxEntryBytes: number,
+    readonly now: () => number,
+  ) {}
+
+  /**
+   * Whether a request may be answered from (and fill) the cache, given the headers that would
+   * go upstream: not for a range (a part is not the whole), and not when credentials go
+   * upstream (the answer may be that user's). Route and method are the proxy's checks.
+   */
+  static eligible(req: IncomingMessage, forwarded: Readonly<Record<string, unknown>>): boolean {
+    const h = req.headers;
+    return (
+      h.range === undefined &&
+      h['if-range'] === undefined &&
+      forwarded.cookie === undefined &&
+      forwarded.authorization === undefined &&
+      forwarded['proxy-authorization'] === undefined
+    );
+  }
+
+  /**
+   * The fresh entry for a target URL and the request's `Accept-Encoding`, if any: stored under
+   * the URL alone, or (when the response varied on it) under the URL and that value. An expired
+   * entry is dropped; a hit becomes the most recently used.
+   */
+  lookup(url: string, acceptEncoding: string): CacheEntry | undefined {
+    let key = url;
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      key = variantKey(url, acceptEncoding);
+      entry = this.#entries.get(key);
+      if (entry === undefined) return undefined;
+    }
+    this.#entries.delete(key);
+    if (this.now() >= entry.expiresAt) {
+      this.#bytes -= entry.size;
+      return undefined;
+    }
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Starts recording the upstream response for a `GET` that missed, or returns `undefined` when
+   * a fetch of the same URL and `Accept-Encoding` is already under way: then {@link wait}.
+   */
+  begin(url: string, acceptEncoding: string): Fill | undefined {
+    const key = variantKey(url, acceptEncoding);
+    if (this.#pending.has(key)) return undefined;
+    this.#pending.set(key, new Set());
+    return new Fill(this, url, acceptEncoding, key);
+  }
+
+  /**
+   * Calls `ready` once the fetch under way for this URL and `Accept-Encoding` is over (stored
+   * or not), or after `ms` at the latest (a slow client of the first request must not hold up
+   * the others), then look up again. Returns a function that cancels the wait (the waiting
+   * client went away); `ready` is called at most once.
+   */
+  wait(url: string, acceptEncoding: string, ms: number, ready: () => void): () => void {
+    const waiters = this.#pending.get(variantKey(url, acceptEncoding));
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = (): void => {
+      clearTimeout(timer);
+      waiters?.delete(done);
+    };
+    const done = (): void => {
+      cancel();
+      ready();
+    };
+    if (waiters === undefined) {
+      // Over already (cannot happen within one tick of begin() failing, but costs nothing).
+      queueMicrotask(done);
+      return () => {};
+    }
+    waiters.add(done);
+    timer = setTimeout(done, ms);
+    return cancel;
+  }
+
+  /**
+   * Answers a request from an entry: `304` when its `If-None-Match` (or, without one, its
+   * `If-Modified-Since`) matches, else `200` with the stored headers and body (no body for
+   * `HEAD`); `Age` on both.
+   */
+  send(req: IncomingMessage, res: ServerResponse, entry: CacheEntry): void {
+    const age = String(entry.initialAge + Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)));
+    if (notModified(req.headers, entry.headers)) {
+      const headers: Record<string, string | string[]> = { age };
+      for (const name of NOT_MODIFIED_HEADERS) {
+        const value = entry.headers[name];
+        if (value !== undefined) headers[name] = value;
+      }
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...entry.headers, age });
+    res.end(req.method === 'HEAD' ? undefined : entry.body);
+  }
+
+  /** Stores an entry, evicting the least recently used ones until it fits. For {@link Fill}. */
+  store(key: string, entry: CacheEntry): void {
+    const old = this.#entries.get(key);
+    if (old !== undefined) {
+      this.#entries.delete(key);
+      this.#bytes -= old.size;
+    }
+    if (entry.size > this.maxBytes) return;
+    for (const [oldest, { size }] of this.#entries) {
+      if (this.#bytes + entry.size <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= size;
+    }
+    this.#entries.set(key, entry);
+    this.#bytes += entry.size;
+  }
+
+  /** Reserves recording bytes; false when recording them would pass `maxBytes`. For {@link Fill}. */
+  reserve(bytes: number): boolean {
+    if (this.#recording + bytes > this.maxBytes) return false;
+    this.#recording += bytes;
+    return true;
+  }
+
+  /** Gives back recording bytes. For {@link Fill}. */
+  unreserve(bytes: number): void {
+    this.#recording -= bytes;
+  }
+
+  /** Ends the fetch of a request key: every waiter looks up again. For {@link Fill}. */
+  release(key: string): void {
+    const waiters = this.#pending.get(key);
+    this.#pending.delete(key);
+    if (waiters === undefined) return;
+    for (const ready of [...waiters]) {
+      try {
+        ready();
+      } catch (err) {
+        // One waiter's failure must not strand the others: report it outside this loop.
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}
+
+/**
+ * One upstream response being recorded for the cache while it streams to the first client.
+ * Every path ends in exactly one of {@link end} (stored, if complete) or {@link abandon}, and
+ * both release the requests waiting for it; calls after that are ignored.
+ */
+export class Fill {
+  #done = false;
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  #storeKey = '';
+  #headers: Record<string, string | string[]> = {};
+  #expected: number | undefined;
+  #lifetime = 0;
+  #initialAge = 0;
+
+  constructor(
+    private readonly cache: ProxyCache,
+    private readonly url: string,
+    private readonly acceptEncoding: string,
+    private readonly requestKey: string,
+  ) {}
+
+  /**
+   * Decides from the upstream's head whether the response may be stored; abandons the fill
+   * (and returns false) if not. Stored are only `200`s without `Set-Cookie`, whose
+   * `Cache-Control` (the one sent on: the upstream's, or the immutable one the proxy adds)
+   * has none of `no-store`, `private`, `no-cache` and a positive `s-maxage` or `max-age`
+   * beyond the upstream's `Age`, that vary on nothing but `Accept-Encoding`, and whose
+   * `Content-Length`, if given, fits `maxEntryBytes`.
+   *
+   * @param upstream the upstream's headers.
+   * @param sent the headers the proxy sent the client for it.
+   */
+  accept(status: number, upstream: IncomingHttpHeaders, sent: Readonly<Record<string, string | string[]>>): boolean {
+    if (this.#done) return false;
+    const lifetime = status === 200 && upstream['set-cookie'] === undefined ? freshness(sent['cache-control']) : 0;
+    const initialAge = nonNegativeInteger(upstream.age) ?? 0;
+    const vary = varyKind(upstream.vary);
+    const expected = upstream['content-length'] === undefined ? undefined : nonNegativeInteger(upstream['content-length']);
+    if (lifetime <= initialAge || vary === 'other' || expected === null || (expected !== undefined && expected > this.cache.maxEntryBytes)) {
+      this.abandon();
+      return false;
+    }
+    // A compressed body without `Vary: Accept-Encoding` is the upstream's mistake; keying it by
+    // the request's `Accept-Encoding` anyway keeps gzip away from clients that did not ask for it.
+    const encoded = upstream['content-encoding'] !== undefined && upstream['content-encoding'] !== 'identity';
+    this.#storeKey = vary === 'accept-encoding' || encoded ? variantKey(this.url, this.acceptEncoding) : this.url;
+    this.#headers = { ...sent };
+    this.#expected = expected;
+    this.#lifetime = lifetime;
+    this.#initialAge = initialAge;
+    return true;
+  }
+
+  /** Records a chunk of the body; past `maxEntryBytes` (or the cache's budget) the fill is abandoned. */
+  write(chunk: Buffer): void {
+    if (this.#done) return;
+    if (this.#bytes + chunk.length > this.cache.maxEntryBytes || !this.cache.reserve(chunk.length)) {
+      this.abandon();
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+  }
+
+  /**
+   * The upstream's body ended: stores the entry when the message was complete and as long as
+   * its `Content-Length` said.
+   */
+  end(complete: boolean): void {
+    if (this.#done) return;
+    // Node reports a body cut short as an error (then abandon() came first); this also refuses
+    // anything that ends early without one.
+    if (!complete || (this.#expected !== undefined && this.#bytes !== this.#expected)) {
+      this.abandon();
+      return;
+    }
+    // One copy into a buffer of its own: socket chunks are slices of larger pooled buffers,
+    // which would otherwise stay alive as long as the entry.
+    const body = Buffer.allocUnsafeSlow(this.#bytes);
+    let offset = 0;
+    for (const chunk of this.#chunks) offset += chunk.copy(body, offset);
+    const headers: Record<string, string | string[]> = { ...this.#headers, 'content-length': String(body.length) };
+    let size = body.length + this.#storeKey.length + ENTRY_OVERHEAD;
+    for (const name of Object.keys(headers)) size += name.length + String(headers[name]).length;
+    const now = this.cache.now();
+    this.#finish();
+    this.cache.store(this.#storeKey, { headers, body, size, storedAt: now, initialAge: this.#initialAge, expiresAt: now + (this.#lifetime - this.#initialAge) * 1000 });
+    this.cache.release(this.requestKey);
+  }
+
+  /** Nothing is stored (uncacheable, too large, failed, cut short); the waiters fetch on their own. */
+  abandon(): void {
+    if (this.#done) return;
+    this.#finish();
+    this.cache.release(this.requestKey);
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.cache.unreserve(this.#bytes);
+    this.#chunks = [];
+  }
+}
+
+/** The normalized `Accept-Encoding` of a request, as used in keys. */
+export function acceptEncodingOf(req: IncomingMessage): string {
+  const value = req.headers['accept-encoding'];
+  return value === undefined ? '' : value.toLowerCase().replace(/\s+/g, '');
+}
+
+/** Key of a response stored per `Accept-Encoding`. URLs never contain a newline. */
+function variantKey(url: string, acceptEncoding: string): string {
+  return `${url}\n${acceptEncoding}`;
+}
+
+/**
+ * Seconds a shared cache may keep a response under this `Cache-Control`: `s-maxage`, else
+ * `max-age`; 0 when a forbidding directive is present, neither is, or one is malformed or
+ * repeated (RFC 9111 §4.2.1: then the response is stale).
+ */
+function freshness(cacheControl: string | string[] | undefined): number {
+  if (cacheControl === undefined) return 0;
+  let maxAge: number | null | undefined;
+  let sMaxAge: number | null | undefined;
+  for (const directive of String(cacheControl).split(',')) {
+    const eq = directive.indexOf('=');
+    const name = (eq === -1 ? directive : directive.slice(0, eq)).trim().toLowerCase();
+    // `private="set-cookie"` and `no-cache="…"` are refused as a whole: simpler and safe.
+    if (FORBIDDING.has(name)) return 0;
+    if (name !== 'max-age' && name !== 's-maxage') continue;
+    const value = eq === -1 ? null : nonNegativeInteger(directive.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (name === 'max-age') maxAge = maxAge === undefined ? value : null;
+    else sMaxAge = sMaxAge === undefined ? value : null;
+  }
+  const lifetime = sMaxAge !== undefined ? sMaxAge : maxAge;
+  return lifetime ?? 0;
+}
+
+/** `none`, `accept-encoding` (only that), or `other` (`*`, or any other header: not stored). */
+function varyKind(vary: string | undefined): 'none' | 'accept-encoding' | 'other' {
+  if (vary === undefined) return 'none';
+  let kind: 'none' | 'accept-encoding' = 'none';
+  for (const field of vary.split(',')) {
+    const name = field.trim().toLowerCase();
+    if (name === '') continue;
+    if (name !== 'accept-encoding') return 'other';
+    kind = 'accept-encoding';
+  }
+  return kind;
+}
+
+/**
+ * Whether a conditional request is answered `304` by the stored response: `If-None-Match`
+ * (`*`, or a list, compared weakly: `W/"x"` matches `"x"`) when present, else
+ * `If-Modified-Since` against `Last-Modified`.
+ */
+function notModified(request: IncomingHttpHeaders, stored: Readonly<Record<string, string | string[]>>): boolean {
+  const ifNoneMatch = request['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const etag = stored.etag;
+    if (ifNoneMatch.trim() === '*') return true;
+    if (typeof etag !== 'string') return false;
+    const opaque = weak(etag);
+    return (ifNoneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => weak(tag) === opaque);
+  }
+  const since = request['if-modified-since'];
+  const lastModified = stored['last-modified'];
+  if (since === undefined || typeof lastModified !== 'string') return false;
+  const sinceMs = Date.parse(since);
+  const modifiedMs = Date.parse(lastModified);
+  return Number.isFinite(sinceMs) && Number.isFinite(modifiedMs) && modifiedMs <= sinceMs;
+}
+
+function weak(etag: string): string {
+  const tag = etag.trim();
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
+}
+
+/** A non-negative integer from a header value; `null` when malformed. */
+function nonNegativeInteger(value: string | string[] | undefined): number | null {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value.trim())) return null;
+  return Number(value.trim());
+}
+
+function isByteCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return String(value);
+}
