@@ -13,8 +13,8 @@ import { registry } from '../discovery/registry.js';
 import { abs } from '../discovery/url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 import { MfeError, describe } from '../lifecycle/errors.js';
-import { bootstrap, loadModule, type LoadedModule, type LoadSpec } from '../lifecycle/load.js';
-import { buildSheets } from '../lifecycle/styles.js';
+import { bootstrap, loaded, loadModule, type LoadedModule, type LoadSpec } from '../lifecycle/load.js';
+import { deadline, type Deadline, STALE, TIMEOUT } from '../lifecycle/deadline.js';
 import { scopedBus } from '../events/bus.js';
 import type { Scope, scope as ScopeFn } from './scope.js';
 
@@ -30,34 +30,26 @@ interface Mounted {
   detail: MfeEventDetail;
 }
 
-/** Thrown inside an attempt that is no longer wanted. */
-const STALE = Symbol('stale');
-/** Thrown when the deadline passes. */
-const TIMEOUT = Symbol('timeout');
-
 const hostSheet = new CSSStyleSheet();
-hostSheet.replaceSync(':host{display:block}[hidden]{display:none!important}');
+// Which slot shows follows the reflected status in CSS, so a status change writes one attribute
+// instead of toggling four slots (npm run bench, row 2). Only the error case, which depends on
+// whether the error slot has content, is written by #render, with `hidden`.
+hostSheet.replaceSync(
+  ':host{display:block}[hidden]{display:none!important}[name=loading],[name=mfe-content],:host([status=mounted]) slot:not([name]),:host([status=unmounting]) slot:not([name]){display:none}' +
+    ':host([status=loading]) [name=loading],:host([status=mounting]) [name=loading],:host([status=mounted]) [name=mfe-content],:host([status=unmounting]) [name=mfe-content]{display:contents}',
+);
+/** The default, loading, error and content slots (cloned: faster than building them). */
+const slotsTemplate = document.createElement('template');
+slotsTemplate.innerHTML = '<slot></slot><slot name=loading></slot><slot name=error hidden></slot><slot name=mfe-content></slot>';
 
 const now = (): number => performance.now();
 /** The scope chunk, imported once: a dynamic import() per mount doubled the time to mount 200 (npm run bench). */
-let scopeChunk: Promise<typeof import('./scope.js')> | undefined;
-const run = <T>(fn: () => T | Promise<T>): Promise<T> => new Promise<T>((r) => r(fn()));
+let scopeChunk: Promise<unknown> | undefined;
+/** Its `scope`, once loaded: a mount of an already-loaded module then never awaits. */
+let scopeNow: typeof ScopeFn | undefined;
 
-/**
- * `p`, unless `signal` aborts first: with STALE when the attempt is abandoned, TIMEOUT when its
- * deadline (an `AbortSignal.timeout`, one timer per deadline, not per step) passes.
- */
-const race = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const stop = (): void => reject(signal.reason === STALE ? STALE : TIMEOUT);
-    if (signal.aborted) stop();
-    // The listener goes with the short-lived signal; settling twice is a no-op.
-    signal.addEventListener('abort', stop);
-    p.then(resolve, reject);
-  });
-/** A signal that aborts with `abandon`'s reason, or after `ms`. */
-const within = (ms: number, abandon?: AbortSignal): AbortSignal =>
-  abandon ? AbortSignal.any([abandon, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms);
+/** Elements disconnected in the current task: one task later, those still out are unmounted. */
+const gone = new Set<MfeHost>();
 
 const navigate = (to: string, opts?: { replace?: boolean }): void => {
   history[opts?.replace ? 'replaceState' : 'pushState'](null, '', to);
@@ -119,8 +111,7 @@ export class MfeHost extends ReactiveElement {
   #dirty = false;
   #running = false;
   #queue: Promise<void> = Promise.resolve();
-  #attempt?: AbortController;
-  #attemptKey?: string;
+  #attempt?: { key: string; d: Deadline };
   #failedKey?: string;
   #failedPhase?: MfePhase;
   #reloads = 0;
@@ -128,7 +119,11 @@ export class MfeHost extends ReactiveElement {
   #offConfig?: () => void;
   #unlazy?: () => void;
   /** The default, loading, error and content slots. */
-  #slots?: HTMLSlotElement[];
+  #slots?: HTMLCollectionOf<HTMLSlotElement>;
+  /** Whether the error slot's slotchange is listened to (from the first error on). */
+  #watching = false;
+  /** Whether the error slot is shown instead of the default content. */
+  #errorShown = false;
 
   constructor() {
     super();
@@ -175,7 +170,8 @@ export class MfeHost extends ReactiveElement {
     if (value === null) return;
     try {
       const props: unknown = JSON.parse(value);
-      if (!props || typeof props !== 'object' || Array.isArray(props)) throw new TypeError('not a JSON object');
+      // A JSON object (not an array, a string, a number or null).
+      if ((props as object | null)?.constructor !== Object) throw new TypeError('not a JSON object');
       this.props = props as Record<string, unknown>;
     } catch (e) {
       // Keep the last good props; the MFE is neither broken nor remounted.
@@ -186,11 +182,9 @@ export class MfeHost extends ReactiveElement {
   protected override createRenderRoot(): ShadowRoot {
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [hostSheet];
-    const slots = (this.#slots = ['', 'loading', 'error', 'mfe-content'].map((name) =>
-      root.appendChild(Object.assign(document.createElement('slot'), { name })),
-    ));
-    slots[2].addEventListener('slotchange', () => this.#render());
-    this.#render();
+    root.append(slotsTemplate.content.cloneNode(true));
+    // Live, but its first four children are always the slots.
+    this.#slots = root.children as HTMLCollectionOf<HTMLSlotElement>;
     return root;
   }
 
@@ -206,15 +200,21 @@ export class MfeHost extends ReactiveElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // A move within the same task is not a removal: look again in the next task.
-    setTimeout(() => {
-      if (this.isConnected) return;
-      this.#offConfig?.();
-      this.#offConfig = undefined;
-      this.#unlazy?.();
-      this.#unlazy = undefined;
-      this.#kick();
-    });
+    // A move within the same task is not a removal: look again in the next task (one task for
+    // every element removed in this one).
+    if (!gone.size)
+      setTimeout(() => {
+        for (const el of gone)
+          if (!el.isConnected) {
+            el.#offConfig?.();
+            el.#offConfig = undefined;
+            el.#unlazy?.();
+            el.#unlazy = undefined;
+            el.#kick();
+          }
+        gone.clear();
+      });
+    gone.add(this);
   }
 
   protected override updated(): void {
@@ -245,7 +245,7 @@ export class MfeHost extends ReactiveElement {
 
   #kick(): void {
     this.#dirty = true;
-    if (this.#attempt && this.#attemptKey !== this.#key()) this.#attempt.abort(STALE);
+    if (this.#attempt && this.#attempt.key !== this.#key()) this.#attempt.d.cancel();
     if (this.#running) return;
     this.#running = true;
     this.#queue = Promise.resolve().then(async () => {
@@ -279,16 +279,20 @@ export class MfeHost extends ReactiveElement {
   }
 
   async #mount(key: string): Promise<void> {
-    // Aborted by #kick as soon as what is wanted changes (aborting a finished one is harmless).
-    const abandon = (this.#attempt = new AbortController()).signal;
-    this.#attemptKey = key;
+    // Called off by #kick as soon as what is wanted changes.
+    const attempt: { key: string; d: Deadline } = (this.#attempt = { key, d: deadline(this.timeout) });
     this.#failedKey = this.#failedPhase = undefined;
-    this.#setStatus('loading');
     let t = now();
-    let signal = within(this.timeout, abandon);
+    /** Milliseconds since the last lap. */
+    const lap = (): number => {
+      const n = now();
+      const d = n - t;
+      t = n;
+      return d;
+    };
     const name = this.name ?? '';
     let phase: MfePhase = 'resolve';
-    let entry = '';
+    let entry = this.src && abs(this.src);
     let fallback = this.fallback && abs(this.fallback);
     let format = this.format;
     let version: string | undefined;
@@ -296,55 +300,69 @@ export class MfeHost extends ReactiveElement {
     let styles: string[] | undefined;
     let expose: string | undefined;
     let shared: LoadSpec['shared'];
-    /** Wait for `p` within the deadline, unless the attempt is abandoned. */
-    const wait = <T>(p: Promise<T>): Promise<T> => race(p, signal);
+    const spec = (): LoadSpec => ({ name, format, expose, shared, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined });
+    // An entry that is already loaded (and the scope chunk with it) mounts without a single await:
+    // no 'loading' status, no timer (npm run bench, row 2).
+    const ready = entry && scopeNow && loaded(entry, spec());
+    if (!ready) this.#setStatus('loading');
+    /** `p` within the deadline, unless the attempt is called off. */
+    const wait = <T>(p: Promise<T>): Promise<T> => attempt.d.race(p);
     try {
-      if (this.src) entry = abs(this.src);
-      else {
+      if (!entry) {
         const r = await wait(registry.resolve(name));
         ({ entry, version, integrity, styles, expose, shared } = r);
         // The element's own fallback attribute wins over the manifest's.
         fallback ||= r.fallback;
         format = r.format ?? format;
       }
-      const spec = { name, format, expose, shared, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined };
-      const timing = { resolve: now() - t, load: 0, mount: 0 };
+      const timing = { resolve: lap(), load: 0, mount: 0 };
       const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
       for (const [i, url] of entries.entries()) {
         entry = url;
-        t = now();
-        if (i) signal = within(this.timeout, abandon);
+        if (i) {
+          t = now();
+          attempt.d.done();
+          attempt.d = deadline(this.timeout);
+        }
         const detail: MfeEventDetail = { name, entry, version };
         try {
           phase = 'load';
-          // Manifest stylesheets load alongside the module and are adopted before mount.
-          const css = i || !styles?.length ? [] : import('../lifecycle/style-urls.js').then((m) => m.loadStyleUrls(styles!));
-          // The integrity hash is the main entry's; a fallback has other bytes.
-          // The mount's scope (registry, overlay) loads alongside too, so mounting never waits for it.
-          const scoping = (scopeChunk ??= import('./scope.js'));
-          const mod = await wait(loadModule(entry, this.retries, state.retryDelay, i ? undefined : integrity, spec));
-          const urlSheets = await wait(Promise.resolve(css));
-          const { scope } = await wait(scoping);
-          phase = 'bootstrap';
-          await wait(bootstrap(mod));
+          let mod = (!i && ready) || loaded(entry, spec());
+          let urlSheets: CSSStyleSheet[] = [];
+          // Manifest stylesheets (not a fallback's) load alongside the module and are adopted before mount.
+          if (!i && styles?.length) {
+            const css = import('../lifecycle/style-urls.js').then((m) => m.loadStyleUrls(styles!));
+            css.catch(() => {});
+            urlSheets = await wait(css);
+          }
+          if (!mod || !scopeNow) {
+            // The mount's scope (registry, overlay) loads alongside, so mounting never waits for it.
+            const scoping = (scopeChunk ??= import('./scope.js').then((m) => (scopeNow = m.scope)));
+            // The integrity hash is the main entry's; a fallback has other bytes.
+            mod = await wait(loadModule(entry, this.retries, state.retryDelay, i ? undefined : integrity, spec()));
+            await wait(scoping);
+            phase = 'bootstrap';
+            await wait(bootstrap(mod));
+          }
           this.#emit('mfe-loaded', detail);
-          timing.load = now() - t;
-          t = now();
+          timing.load = lap();
           phase = 'mount';
           this.#setStatus('mounting');
-          const m = this.#create(key, mod, detail, urlSheets, scope);
-          const mounting = run(() => mod.mfe.mount(m.ctx));
+          const m = this.#create(key, mod, detail, urlSheets, scopeNow!);
+          let mounting: unknown;
           try {
-            await wait(mounting);
+            mounting = mod.mfe.mount(m.ctx);
+            if (mounting && typeof (mounting as PromiseLike<void>).then === 'function') await wait(Promise.resolve(mounting));
+            if (attempt.d.stale) throw STALE; // mount() itself changed what is wanted
           } catch (e) {
             // Still running (timed out or no longer wanted): undo it whenever it finishes.
-            if (e === STALE || e === TIMEOUT) mounting.then(() => mod.mfe.unmount(m.ctx)).catch(() => {});
+            if (e === STALE || e === TIMEOUT) Promise.resolve(mounting).then(() => mod.mfe.unmount(m.ctx)).catch(() => {});
             this.#teardown(m);
             throw e;
           }
           this.#mounted = m;
           this.#setStatus('mounted');
-          timing.mount = now() - t;
+          timing.mount = lap();
           this.#emit('mfe-mounted', { ...detail, timing });
           return;
         } catch (e) {
@@ -357,15 +375,18 @@ export class MfeHost extends ReactiveElement {
       this.#failedKey = key;
       this.#failedPhase = phase;
       this.#setStatus('error');
-      this.#report(phase, entry, e);
+      this.#report(phase, entry ?? '', e);
+    } finally {
+      attempt.d.done();
+      if (this.#attempt === attempt) this.#attempt = undefined;
     }
   }
 
   /** The container, registry, styles and context of one mount. */
   #create(key: string, mod: LoadedModule, detail: MfeEventDetail, urlSheets: CSSStyleSheet[], scope: typeof ScopeFn): Mounted {
-    const { name, entry, version } = detail;
-    const baseUrl = new URL('.', entry).href;
-    const sheets = [...urlSheets, ...(mod.sheets ??= buildSheets(mod.mfe.styles, baseUrl))];
+    const { name, version } = detail;
+    const baseUrl = mod.base;
+    const sheets = urlSheets.length ? [...urlSheets, ...mod.sheets] : mod.sheets;
     const shadow = this.isolation !== 'none';
     const root = this.renderRoot as ShadowRoot;
     // Shadow: styles adopted over the host sheet, container as fallback content of the content
@@ -407,7 +428,16 @@ export class MfeHost extends ReactiveElement {
   /** Run an `update`/`unmount` within the timeout; report and return false when it fails. */
   async #call(m: Mounted, phase: MfePhase, fn: (ctx: MountContext) => unknown): Promise<boolean> {
     try {
-      await race(run(() => fn(m.ctx)), within(this.timeout));
+      const r = fn(m.ctx) as PromiseLike<unknown> | undefined;
+      // Only a call that returns a promise needs (and arms) a deadline.
+      if (r && typeof r.then == 'function') {
+        const d = deadline(this.timeout);
+        try {
+          await d.race(r);
+        } finally {
+          d.done();
+        }
+      }
       return true;
     } catch (e) {
       this.#report(phase, m.detail.entry, e);
@@ -437,18 +467,23 @@ export class MfeHost extends ReactiveElement {
     this.#render();
   }
 
-  /** Show exactly the slots that belong to the current status. */
+  /**
+   * On error, show the error slot instead of the default content if it has content (the CSS of
+   * `hostSheet` shows and hides the slots for every other status).
+   */
   #render(): void {
     const s = this.#slots;
     if (!s) return;
-    const st = this.#status;
-    const error = st === 'error' && this.errorHandling !== 'degrade' && s[2].assignedNodes().length > 0;
-    // The MFE is shown only once mounted, so a half-mounted one is never visible.
-    const shown = st === 'mounted' || st === 'unmounting';
-    s[0].hidden = shown || error;
-    s[1].hidden = st !== 'loading' && st !== 'mounting';
-    s[2].hidden = !error;
-    s[3].hidden = !shown;
+    const error = this.#status === 'error' && this.errorHandling !== 'degrade' && s[2].assignedNodes().length > 0;
+    if (this.#status === 'error' && !this.#watching) {
+      // Error content added or removed while in error: look again.
+      this.#watching = true;
+      s[2].addEventListener('slotchange', () => this.#render());
+    }
+    if (error !== this.#errorShown) {
+      s[2].hidden = !(this.#errorShown = error);
+      s[0].hidden = error;
+    }
   }
 
   #emit<K extends keyof MfeHostEventMap>(type: K, detail: MfeHostEventMap[K]['detail']): boolean {

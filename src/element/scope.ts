@@ -91,7 +91,7 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, 
   const [hostSheet, ...own] = sheets;
   const styleRoot = host.getRootNode() as Document | ShadowRoot;
   if (root) {
-    root.adoptedStyleSheets = sheets;
+    if (own.length) root.adoptedStyleSheets = sheets;
     slot.append(container);
   } else {
     shareSheets(styleRoot, own, 1);
@@ -124,8 +124,9 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, 
     remove() {
       container.remove();
       layer?.remove();
-      if (root) root.adoptedStyleSheets = [hostSheet];
-      else shareSheets(styleRoot, own, -1);
+      if (root) {
+        if (own.length) root.adoptedStyleSheets = [hostSheet];
+      } else shareSheets(styleRoot, own, -1);
     },
   };
 }

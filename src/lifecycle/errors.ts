@@ -7,17 +7,14 @@ import type { MfePhase } from '../types.js';
  */
 export class MfeError extends Error {
   /** The MFE's registry name ("" for an element with only `src`). */
-  readonly mfe: string;
+  declare readonly mfe: string;
   /** The entry URL concerned ("" when resolution failed before there was one). */
-  readonly entry: string;
-  readonly phase: MfePhase;
+  declare readonly entry: string;
+  declare readonly phase: MfePhase;
 
   constructor(mfe: string, entry: string, phase: MfePhase, reason: string, cause?: unknown) {
     super(`${mfe || '<mfe-host>'}: ${entry && entry + ' '}${phase} failed: ${reason}`, { cause });
-    this.name = 'MfeError';
-    this.mfe = mfe;
-    this.entry = entry;
-    this.phase = phase;
+    Object.assign(this, { name: 'MfeError', mfe, entry, phase });
   }
 }
 

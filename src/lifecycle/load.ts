@@ -5,7 +5,6 @@
  * `bootstrap` once per module.
  */
 import type { MicroFrontend } from '../types.js';
-import { describe } from './errors.js';
 import type { MfeFormat } from './formats.js';
 import type { SideEffectOptions } from './side-effects.js';
 import type { SharedNeed } from '../discovery/types.js';
@@ -30,9 +29,13 @@ export interface LoadSpec {
 export interface LoadedModule {
   url: string;
   mfe: MicroFrontend;
-  /** `styles` as constructable sheets, built on first mount and shared by every instance. */
-  sheets?: CSSStyleSheet[];
+  /** The folder of `url`: `ctx.baseUrl`. */
+  base: string;
+  /** `styles` as constructable sheets, shared by every instance. */
+  sheets: CSSStyleSheet[];
   booted?: Promise<void>;
+  /** `bootstrap` has finished: a mount needs no await before calling `mount`. */
+  ready?: boolean;
   /** Side-effect tracking (lifecycle/side-effects): +1 before a mount, -1 after its teardown. */
   fx?: (delta: 1 | -1, host: HTMLElement) => void;
 }
@@ -41,12 +44,17 @@ export interface LoadedModule {
 export class BadModule extends Error {}
 
 const modules = new Map<string, Promise<LoadedModule>>();
+/** The modules of `modules` that have finished loading, for a mount that need not wait. */
+const done = new Map<string, LoadedModule>();
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What one load is cached as: a federation container holds several modules, so `expose` is part of it. */
+const keyOf = (url: string, spec?: LoadSpec): string => [spec?.iframe ? 'iframe' : spec?.format ?? 'esm', url, spec?.expose] + '';
 
-/** A failed fetch (not a parse or evaluation error): worth another try. */
-const isNetwork = (e: unknown): boolean =>
-  e instanceof TypeError && /fetch|load|import/i.test(e.message);
+/** The module `loadModule(url, …, spec)` resolved with, if it has already loaded and bootstrapped. */
+export const loaded = (url: string, spec?: LoadSpec): LoadedModule | undefined => {
+  const m = done.get(keyOf(url, spec));
+  return m?.ready ? m : undefined;
+};
 
 /** `fn` if it is a function: the exported member of any accepted export shape. */
 const pick = (m: Record<string, unknown> | undefined): MicroFrontend | undefined =>
@@ -55,47 +63,39 @@ const pick = (m: Record<string, unknown> | undefined): MicroFrontend | undefined
 const validate = (ns: Record<string, unknown>): MicroFrontend => {
   const mfe =
     pick(ns) ?? pick(ns.default as Record<string, unknown>) ?? pick(ns.mfe as Record<string, unknown>);
-  if (!mfe) throw new BadModule('does not export mount()');
-  if (typeof mfe.unmount !== 'function') throw new BadModule('does not export unmount()');
+  if (typeof mfe?.unmount !== 'function') throw new BadModule(`does not export ${mfe ? 'unmount' : 'mount'}()`);
   return mfe;
 };
 
 /**
- * Import `url` once per page, after checking `integrity` if given. A network failure is tried
- * `retries` more times after
- * `delay`, `2×delay`, … ms; retries bypass the browser's cache of the failed request.
+ * Import `url` once per page, after checking `integrity` if given, and build its `styles`. A
+ * failure is handed to the on-demand `./diagnose.js`, which tries a network failure `retries`
+ * more times after `delay`, `2×delay`, … ms (bypassing the browser's cache of the failed
+ * request) and words what went wrong.
  */
 export function loadModule(url: string, retries: number, delay: number, integrity?: string, spec?: LoadSpec): Promise<LoadedModule> {
   const kind = spec?.iframe ? 'iframe' : spec?.format ?? 'esm';
-  // A federation container holds several modules: which one (`expose`) is part of what is loaded.
-  const key = [kind, url, spec?.expose] + '';
+  const key = keyOf(url, spec);
   let p = modules.get(key);
   if (!p) {
-    p = (async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const u = attempt ? `${url}${url.includes('?') ? '&' : '?'}mfe-retry=${attempt}` : url;
-          // Checked (and, where the engine can, enforced) before the module may run.
-          if (integrity) await (await import('./integrity.js')).verify(u, integrity);
-          // Other formats, iframes, side-effect tracking and shared packages load their code on demand.
-          const [ns, fx] =
-            kind == 'esm' && !spec?.sideEffects && !spec?.shared
-              ? [(await import(/* @vite-ignore */ u)) as Record<string, unknown>]
-              : await (await import('./adapters.js')).adapt(kind, u, spec!);
-          return { url, mfe: validate(ns), fx };
-        } catch (e) {
-          if (e instanceof BadModule) throw e;
-          // Ask the server why (loaded on demand); a 4xx will not get better with retries.
-          const network = isNetwork(e);
-          const why = network ? await (await import('./diagnose.js')).diagnose(url) : '';
-          if (attempt >= retries || !network || why.startsWith('HTTP 4')) throw new BadModule(why || describe(e), { cause: e });
-          await sleep(delay * 2 ** attempt);
-        }
-      }
-    })();
+    const once = async (u: string): Promise<LoadedModule> => {
+      // Checked (and, where the engine can, enforced) before the module may run.
+      if (integrity) await (await import('./integrity.js')).verify(u, integrity);
+      // Other formats, iframes, side-effect tracking and shared packages load their code on demand.
+      const [ns, fx] =
+        kind == 'esm' && !spec?.sideEffects && !spec?.shared
+          ? [(await import(/* @vite-ignore */ u)) as Record<string, unknown>]
+          : await (await import('./adapters.js')).adapt(kind, u, spec!);
+      const mfe = validate(ns);
+      const base = new URL('.', url).href;
+      // Built once per module (on demand), and adopted by every instance.
+      const sheets = mfe.styles ? (await import('./styles.js')).buildSheets(mfe.styles, base) : [];
+      return { url, base, mfe, fx, sheets };
+    };
+    p = once(url).catch(async (e: unknown) => (await import('./diagnose.js')).retry(url, e, once, retries, delay));
     modules.set(key, p);
     // A failed load is forgotten, so `reload()` or another element can try again.
-    p.catch(() => modules.delete(key));
+    p.then((m) => done.set(key, m), () => modules.delete(key));
   }
   return p;
 }
@@ -104,7 +104,7 @@ export function loadModule(url: string, retries: number, delay: number, integrit
 export function bootstrap(mod: LoadedModule): Promise<void> {
   if (!mod.booted) {
     mod.booted = new Promise<void>((r) => r(mod.mfe.bootstrap?.()));
-    mod.booted.catch(() => (mod.booted = undefined));
+    mod.booted.then(() => (mod.ready = true), () => (mod.booted = undefined));
   }
   return mod.booted;
 }

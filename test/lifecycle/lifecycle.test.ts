@@ -108,6 +108,24 @@ describe('lifecycle', () => {
     expect(el.status).to.equal('idle');
   });
 
+  it('an unmount that never settles times out, still tears down, and the element stays usable', async () => {
+    const src = scenario('unmount-hangs');
+    const el = await host(src, { timeout: '50' });
+    const failed = oneEvent(el, 'mfe-error');
+    const unmounted = oneEvent(el, 'mfe-unmounted');
+    const parent = el.parentElement!;
+    el.remove();
+    const detail = (await failed).detail as MfeErrorDetail;
+    expect(detail.phase).to.equal('unmount');
+    expect(detail.error.message).to.contain('timed out after 50 ms');
+    await unmounted;
+    expect(el.status).to.equal('idle');
+    expect(el.shadowRoot!.querySelector('[part=content]')).to.equal(null);
+    parent.append(el);
+    expect(await el.settled).to.equal('mounted');
+    expect(logOf(src)).to.deep.equal(['mount', 'unmount', 'mount']);
+  });
+
   it('an unmount that throws still tears down and the element stays usable', async () => {
     const src = scenario('unmount-throws');
     const el = await host(src, { name: 'sticky' });
@@ -197,5 +215,86 @@ describe('lifecycle', () => {
     const late = await host(src);
     expect(late.shadowRoot!.textContent).to.contain('fr');
     expect(logOf(src)).to.deep.equal(['mount:en', 'update:fr', 'mount:fr']);
+  });
+
+  it('a module that is already loaded mounts without a loading step', async () => {
+    const src = scenario('happy');
+    await host(src);
+    const el = document.createElement('mfe-host');
+    el.src = src;
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver((r) => records.push(...r));
+    observer.observe(el, { attributeFilter: ['status'], attributeOldValue: true });
+    const mounted = oneEvent(el, 'mfe-mounted');
+    (await fixture(html`<div></div>`)).append(el);
+    await mounted;
+    await el.settled;
+    records.push(...observer.takeRecords());
+    // Every value the attribute took: each record's old value, then the last one.
+    const values = [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1);
+    expect(values).to.deep.equal(['mounting', 'mounted']);
+    expect(logOf(src)).to.deep.equal(['bootstrap', 'mount', 'mount']);
+  });
+
+  it('a mount of an already-loaded module that never settles still times out', async () => {
+    const src = scenario('hangs-after-first');
+    await host(src);
+    const el = document.createElement('mfe-host');
+    el.src = src;
+    el.timeout = 50;
+    const failed = oneEvent(el, 'mfe-error');
+    (await fixture(html`<div></div>`)).append(el);
+    const detail = (await failed).detail as MfeErrorDetail;
+    expect(detail.phase).to.equal('mount');
+    expect(detail.error.message).to.contain('timed out after 50 ms');
+    expect(await el.settled).to.equal('error');
+    expect(el.shadowRoot!.querySelector('[part=content]'), 'nothing left half-mounted').to.equal(null);
+  });
+
+  it('elements removed in one task are all unmounted; one put back in that task stays mounted', async () => {
+    const [a, b, c] = [scenario('happy'), scenario('happy'), scenario('happy')];
+    const els = [await host(a), await host(b), await host(c)];
+    const parent = els[1].parentElement!;
+    const unmounted = [oneEvent(els[0], 'mfe-unmounted'), oneEvent(els[2], 'mfe-unmounted')];
+    els.forEach((el) => el.remove());
+    parent.append(els[1]);
+    await Promise.all(unmounted);
+    expect(await els[1].settled).to.equal('mounted');
+    expect(logOf(a)).to.deep.equal(['bootstrap', 'mount', 'unmount', 'aborted']);
+    expect(logOf(b)).to.deep.equal(['bootstrap', 'mount']);
+    expect(logOf(c)).to.deep.equal(['bootstrap', 'mount', 'unmount', 'aborted']);
+  });
+
+  it('ctx.signal and ctx.bus first touched after unmount are already closed', async () => {
+    const src = scenario('keeps-ctx');
+    const el = await host(src);
+    const [ctx] = (globalThis as unknown as { __ctxOf: Record<string, import('../../src/index.js').MountContext[]> }).__ctxOf[src];
+    el.remove();
+    await oneEvent(el, 'mfe-unmounted');
+    expect(ctx.signal.aborted).to.equal(true);
+    const heard: unknown[] = [];
+    const type = `late${uid().replace(/\W/g, '')}:x` as const;
+    ctx.bus.on(type, (d) => heard.push(d));
+    dispatchEvent(new CustomEvent(type, { detail: 1 }));
+    expect(heard).to.deep.equal([]);
+  });
+
+  it('a relative src resolves against the document base at the time it mounts', async () => {
+    const base = document.head.appendChild(document.createElement('base'));
+    try {
+      base.href = '/test/fixtures/scenarios/';
+      const rel = `happy.js?t=${uid()}`;
+      const first = await host(rel);
+      expect(first.status).to.equal('mounted');
+      base.href = '/test/fixtures/scenarios/elsewhere/';
+      const el = document.createElement('mfe-host');
+      el.setAttribute('src', rel);
+      el.retries = 0;
+      const failed = oneEvent(el, 'mfe-error');
+      (await fixture(html`<div></div>`)).append(el);
+      expect(((await failed).detail as MfeErrorDetail).entry).to.equal(new URL(`/test/fixtures/scenarios/elsewhere/${rel}`, location.href).href);
+    } finally {
+      base.remove();
+    }
   });
 });
