@@ -253,6 +253,8 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
       // (a chunk read, or the client draining) re-arms the timer.
       const stallTimer = setTimeout(() => upstreamRes.destroy(new Error('stalled')), timeout);
       const refresh = (): void => void stallTimer.refresh();
+      // A client that leaves mid-body ends it too (the timer would otherwise hold the process up to `timeout`).
+      res.once('close', () => clearTimeout(stallTimer));
       upstreamRes.on('data', refresh);
       if (fill?.accept(status, upstreamRes.headers, sent)) {
         const record = fill;
