@@ -6,7 +6,6 @@
  * element (`#run`) brings what is mounted in line with what is wanted. An attempt in flight is
  * abandoned (never mounted) as soon as what is wanted changes.
  */
-import { ReactiveElement } from '@lit/reactive-element';
 import type { MfeErrorDetail, MfeEventDetail, MfeHostEventMap, MfePhase, MfeStatus, MountContext } from '../types.js';
 import { state, onConfigChange } from '../discovery/config.js';
 import { registry } from '../discovery/registry.js';
@@ -48,6 +47,12 @@ let scopeChunk: Promise<unknown> | undefined;
 /** Its `scope`, once loaded: a mount of an already-loaded module then never awaits. */
 let scopeNow: typeof ScopeFn | undefined;
 
+/**
+ * The public properties: accessors over `#v` (no ReactiveElement: what it did for this class is
+ * these accessors, the attribute conversion and one batched update per microtask).
+ */
+const PROPS = 'name src props route timeout retries errorHandling fallback isolation format loading'.split(' ');
+
 /** Elements disconnected in the current task: one task later, those still out are unmounted. */
 const gone = new Set<MfeHost>();
 
@@ -72,39 +77,86 @@ const navigate = (to: string, opts?: { replace?: boolean }): void => {
  * @fires {CustomEvent<MfeErrorDetail>} mfe-error - Any failure, with `detail.phase` and `detail.error`. Cancel it to keep it off the console.
  * @fires {CustomEvent<MfeLeakDetail>} mfe-leak - The last instance of a module unmounted and left globals, listeners or timers behind.
  */
-export class MfeHost extends ReactiveElement {
-  static override properties = {
-    name: {},
-    src: {},
-    props: { attribute: false },
-    route: { attribute: false },
-    timeout: { type: Number },
-    retries: { type: Number },
-    errorHandling: { attribute: 'error-handling' },
-    fallback: {},
-    isolation: {},
-    format: {},
-    loading: {},
-  };
+export class MfeHost extends HTMLElement {
+  static observedAttributes = ['name', 'src', 'props', 'timeout', 'retries', 'error-handling', 'fallback', 'isolation', 'format', 'loading'];
 
-  /** Registry name, resolved through the manifest / `configure({ remotes })`. */
+  static {
+    // Each property is an accessor: a new value schedules an update (#request).
+    for (const p of PROPS)
+      Object.defineProperty(this.prototype, p, {
+        get(this: MfeHost) {
+          return this.#v[p];
+        },
+        set(this: MfeHost, v: unknown) {
+          if (this.#v[p] !== v) {
+            this.#v[p] = v;
+            this.#request();
+          }
+        },
+      });
+  }
+
+  /**
+   * Registry name, resolved through the manifest / `configure({ remotes })`.
+   * @attr
+   */
   declare name: string | undefined;
-  /** Explicit entry URL; wins over `name`. */
+  /**
+   * Explicit entry URL; wins over `name`.
+   * @attr
+   */
   declare src: string | undefined;
-  /** Object handed to the MFE; a new object calls `update` (or remounts an MFE without one). */
+  /**
+   * Object handed to the MFE; a new object calls `update` (or remounts an MFE without one).
+   * @default {}
+   */
   declare props: Record<string, unknown>;
   /** Set by `<mfe-router>`: becomes `ctx.route`; a new object calls `update` (no remount). */
   declare route: MountContext['route'];
-  /** Milliseconds allowed for load + bootstrap + mount (and for unmount). */
+  /**
+   * Milliseconds allowed for load + bootstrap + mount (and for unmount).
+   * @attr
+   * @default 1e4
+   */
   declare timeout: number;
-  /** Extra tries of a load that failed on the network. */
+  /**
+   * Extra tries of a load that failed on the network.
+   * @attr
+   * @default 2
+   */
   declare retries: number;
+  /**
+   * @attr error-handling
+   * @default 'fail'
+   */
   declare errorHandling: ErrorHandling;
-  /** Fallback entry URL for `error-handling="fallback"`. */
+  /**
+   * Fallback entry URL for `error-handling="fallback"`.
+   * @attr
+   */
   declare fallback: string | undefined;
+  /**
+   * @attr
+   * @default 'shadow'
+   */
   declare isolation: Isolation;
+  /**
+   * @attr
+   * @default 'esm'
+   */
   declare format: MfeFormat;
+  /**
+   * @attr
+   * @default 'eager'
+   */
   declare loading: 'eager' | 'lazy';
+
+  /** The values of the properties above. */
+  #v: Record<string, unknown> = { props: {}, timeout: 1e4, retries: 2, errorHandling: 'fail', isolation: 'shadow', format: 'esm', loading: 'eager' };
+  /** The update scheduled by a property change (#request) until it has run; before the first connection, that connection. */
+  #pending?: Promise<boolean>;
+  /** Resolves `#pending` at the first connection. */
+  #connected?: (v: boolean) => void;
 
   #status: MfeStatus = 'idle';
   #mounted?: Mounted;
@@ -127,18 +179,25 @@ export class MfeHost extends ReactiveElement {
 
   constructor() {
     super();
-    this.props = {};
-    this.timeout = 1e4;
-    this.retries = 2;
-    this.errorHandling = 'fail';
-    this.isolation = 'shadow';
-    this.format = 'esm';
-    this.loading = 'eager';
+    // Properties set on the element before the class was defined shadow the accessors: pass
+    // them through the accessors instead.
+    const own = this as unknown as Record<string, unknown>;
+    for (const p of PROPS)
+      if (this.hasOwnProperty(p)) {
+        const v = own[p];
+        delete own[p];
+        own[p] = v;
+      }
   }
 
   /** Lifecycle status, reflected as the `status` attribute. */
   get status(): MfeStatus {
     return this.#status;
+  }
+
+  /** Resolves once the update scheduled by property changes (if any) has run; not before the first connection. */
+  get updateComplete(): Promise<boolean> {
+    return this.#pending ?? (this.#slots ? Promise.resolve(true) : (this.#pending = new Promise((r) => (this.#connected = r))));
   }
 
   /** Resolves with the status once the lifecycle has nothing left to do. */
@@ -161,12 +220,13 @@ export class MfeHost extends ReactiveElement {
     this.#mounted?.mod.mfe[name]?.(this.#mounted.ctx);
   }
 
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'props'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (name !== 'props') return super.attributeChangedCallback(name, old, value);
+  attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
+    // Attributes set properties (never the other way round).
+    if (name !== 'props') {
+      (this as unknown as Record<string, unknown>)[name == 'error-handling' ? 'errorHandling' : name] =
+        value !== null && (name == 'timeout' || name == 'retries') ? +value : value;
+      return;
+    }
     if (value === null) return;
     try {
       const props: unknown = JSON.parse(value);
@@ -179,17 +239,16 @@ export class MfeHost extends ReactiveElement {
     }
   }
 
-  protected override createRenderRoot(): ShadowRoot {
-    const root = this.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = [hostSheet];
-    root.append(slotsTemplate.content.cloneNode(true));
-    // Live, but its first four children are always the slots.
-    this.#slots = root.children as HTMLCollectionOf<HTMLSlotElement>;
-    return root;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
+  connectedCallback(): void {
+    if (!this.#slots) {
+      const root = this.attachShadow({ mode: 'open' });
+      root.adoptedStyleSheets = [hostSheet];
+      root.append(slotsTemplate.content.cloneNode(true));
+      // Live, but its first four children are always the slots.
+      this.#slots = root.children as HTMLCollectionOf<HTMLSlotElement>;
+      this.#connected?.(true);
+      this.#pending = undefined;
+    }
     this.#offConfig ??= onConfigChange(() => {
       if (this.#failedPhase === 'resolve') this.#failedKey = undefined;
       this.#kick();
@@ -198,8 +257,7 @@ export class MfeHost extends ReactiveElement {
     this.#kick();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
+  disconnectedCallback(): void {
     // A move within the same task is not a removal: look again in the next task (one task for
     // every element removed in this one).
     if (!gone.size)
@@ -217,9 +275,18 @@ export class MfeHost extends ReactiveElement {
     gone.add(this);
   }
 
-  protected override updated(): void {
-    this.#lazy();
-    this.#kick();
+  /**
+   * After a property change, once per microtask, and only from the first connection on (what
+   * changed before it is taken up by connectedCallback).
+   */
+  #request(): void {
+    if (this.#slots)
+      this.#pending ??= Promise.resolve().then(() => {
+        this.#pending = undefined;
+        this.#lazy();
+        this.#kick();
+        return true;
+      });
   }
 
   /** With `loading="lazy"`, wait until near the viewport (the observer loads on demand). */
@@ -388,7 +455,7 @@ export class MfeHost extends ReactiveElement {
     const baseUrl = mod.base;
     const sheets = urlSheets.length ? [...urlSheets, ...mod.sheets] : mod.sheets;
     const shadow = this.isolation !== 'none';
-    const root = this.renderRoot as ShadowRoot;
+    const root = this.shadowRoot!;
     // Shadow: styles adopted over the host sheet, container as fallback content of the content
     // slot (shown and hidden with it). None: styles shared with the enclosing root, container slotted.
     const s = scope(name, this, shadow ? root : null, [hostSheet, ...sheets], this.#slots![3]);
