@@ -9,17 +9,18 @@ import { builtinModules } from 'node:module';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 /**
- * The minified bundle carries no comments; the licences of what it bundles ship beside it in
- * THIRD-PARTY-LICENSES.txt (lit's BSD-3-Clause notice), as minifiers' "extract comments" do.
+ * The minified bundles carry no comments; the licences of what they bundle ship beside them in
+ * THIRD-PARTY-LICENSES.txt (lit-html's BSD-3-Clause notice, for devtools.min.js: the runtime
+ * itself bundles nothing), as minifiers' "extract comments" do.
  */
 const licenses = () => ({
   name: 'third-party-licenses',
   generateBundle() {
-    const lit = readFileSync(new URL('./node_modules/@lit/reactive-element/LICENSE', import.meta.url), 'utf8');
+    const lit = readFileSync(new URL('./node_modules/lit-html/LICENSE', import.meta.url), 'utf8');
     this.emitFile({
       type: 'asset',
       fileName: 'THIRD-PARTY-LICENSES.txt',
-      source: `mfe-host bundles @lit/reactive-element (https://lit.dev), under this licence:\n\n${lit}`,
+      source: `devtools.min.js bundles lit-html (https://lit.dev), under this licence:\n\n${lit}`,
     });
   },
 });

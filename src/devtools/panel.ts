@@ -5,9 +5,8 @@
  * log of bus events. Collapsed it is a pill with the count of MFEs and errors; the `open`
  * attribute or Alt+Shift+D toggles it.
  *
- * Rendered with lit-html alone, not LitElement: `@lit/reactive-element` is part of the main
- * browser bundle, so a LitElement here would make mfe-host.min.js export it to this entry (bytes
- * in the main entry). lit-html is not, so dist/browser/devtools.min.js carries its own copy.
+ * Rendered with lit-html alone, not LitElement: the runtime has no dependencies, and this
+ * optional entry stays small too. dist/browser/devtools.min.js carries its own copy of lit-html.
  */
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import { BusLog, type BusEntry } from './bus-log.js';

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const dir = new URL('../../dist/browser/', import.meta.url);
-/** Goal from DEVELOPERS.md: element, lifecycle, discovery and bus in ≤ 6 KB min+gzip. */
+/** Goal from DEVELOPERS.md and issue 10: element, lifecycle, discovery and bus in ≤ 6 KB min+gzip. */
 const GOAL = 6 * 1024;
 /**
  * What this build may not exceed (a ratchet: lower it as the entry shrinks toward GOAL).
@@ -42,8 +42,12 @@ const GOAL = 6 * 1024;
  * by building `styles` in an on-demand chunk at load time, moving retries into the diagnose
  * chunk and dropping the AbortSignal race helpers. npm run bench, same page: mount of 200 went
  * from 2.2–2.8× to 1.3–2.3× the bare baseline, unmount from 20–27 to 8–10 ms.
+ * Lowered to 4846 B (−2059 B), issue 10: `MfeHost` extends `HTMLElement` with ~0.6 KB of its own
+ * property accessors, attribute conversion and batched update instead of lit's ReactiveElement
+ * (2745 B), which the entry used for exactly that. Under the goal for the first time; mounts of
+ * 200 got 25–33% faster in two of three A/B runs (README "Choices").
  */
-const CEILING = 6905;
+const CEILING = 4846;
 
 /** The entry and every chunk it imports statically, each once. */
 function entryClosure(file, seen = new Set()) {
