@@ -52,6 +52,8 @@ let scopeNow: typeof ScopeFn | undefined;
  * these accessors, the attribute conversion and one batched update per microtask).
  */
 const PROPS = 'name src props route timeout retries errorHandling fallback isolation format loading'.split(' ');
+/** Their defaults (and what a removed or unreadable attribute sets); `props` is a new `{}` per element. */
+const DEFAULTS: Record<string, unknown> = { timeout: 1e4, retries: 2, errorHandling: 'fail', isolation: 'shadow', format: 'esm', loading: 'eager' };
 
 /** Elements disconnected in the current task: one task later, those still out are unmounted. */
 const gone = new Set<MfeHost>();
@@ -152,7 +154,7 @@ export class MfeHost extends HTMLElement {
   declare loading: 'eager' | 'lazy';
 
   /** The values of the properties above. */
-  #v: Record<string, unknown> = { props: {}, timeout: 1e4, retries: 2, errorHandling: 'fail', isolation: 'shadow', format: 'esm', loading: 'eager' };
+  #v: Record<string, unknown> = { ...DEFAULTS, props: {} };
   /** The update scheduled by a property change (#request) until it has run; before the first connection, that connection. */
   #pending?: Promise<boolean>;
   /** Resolves `#pending` at the first connection. */
@@ -223,8 +225,10 @@ export class MfeHost extends HTMLElement {
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     // Attributes set properties (never the other way round).
     if (name !== 'props') {
-      (this as unknown as Record<string, unknown>)[name == 'error-handling' ? 'errorHandling' : name] =
-        value !== null && (name == 'timeout' || name == 'retries') ? +value : value;
+      const p = name == 'error-handling' ? 'errorHandling' : name;
+      const v = value !== null && (name == 'timeout' || name == 'retries') ? +value : value;
+      // A removed attribute, or a number that does not parse, means the default again.
+      (this as unknown as Record<string, unknown>)[p] = v === null || v !== v ? DEFAULTS[p] : v;
       return;
     }
     if (value === null) return;

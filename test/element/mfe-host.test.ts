@@ -14,6 +14,39 @@ describe('<mfe-host> element', () => {
     expect(new (customElements.get(tag)!)()).to.be.instanceOf(MfeHost);
   });
 
+  it('reads its attributes into properties with defaults, and never writes attributes back', () => {
+    const el = document.createElement('mfe-host');
+    expect([el.timeout, el.retries, el.errorHandling, el.isolation, el.format, el.loading]).to.deep.equal([1e4, 2, 'fail', 'shadow', 'esm', 'eager']);
+    expect(el.props).to.deep.equal({});
+    expect(el.props, 'props is per element').not.to.equal(document.createElement('mfe-host').props);
+    el.setAttribute('timeout', '50');
+    el.setAttribute('retries', '0');
+    el.setAttribute('error-handling', 'degrade');
+    expect([el.timeout, el.retries, el.errorHandling]).to.deep.equal([50, 0, 'degrade']);
+    el.setAttribute('timeout', 'soon');
+    expect(el.timeout, 'a number that does not parse').to.equal(1e4);
+    el.removeAttribute('retries');
+    el.removeAttribute('error-handling');
+    expect([el.retries, el.errorHandling], 'removed: the default again').to.deep.equal([2, 'fail']);
+    el.timeout = 5;
+    el.src = '/x.js';
+    expect(el.getAttribute('timeout')).to.equal('soon');
+    expect(el.hasAttribute('src')).to.equal(false);
+  });
+
+  it('keeps a property set before the element was defined', async () => {
+    const tag = `x-early-${uid()}`;
+    const el = document.createElement(tag) as MfeHost;
+    el.timeout = 7;
+    el.props = { early: true };
+    define(tag);
+    customElements.upgrade(el);
+    expect(el).to.be.instanceOf(MfeHost);
+    expect(Object.prototype.hasOwnProperty.call(el, 'timeout'), 'no own property shadows the accessor').to.equal(false);
+    expect(el.timeout).to.equal(7);
+    expect(el.props).to.deep.equal({ early: true });
+  });
+
   it('mounts an MFE inside its shadow root with status, events and timing', async () => {
     const src = scenario('happy');
     const el = document.createElement('mfe-host');
