@@ -281,9 +281,10 @@ if (want(6)) {
     // Warm-ups, discarded: both processes run JIT-compiled code when measured.
     await load(`http://127.0.0.1:${up}${path}`);
     await load(`http://127.0.0.1:${shell}${path}`);
-    // Two rounds in ABBA order, so neither side always runs on a warmer or cooler machine.
+    // Four runs a side in ABBA order, so neither side always runs on a warmer or cooler machine
+    // (single 10 s runs vary by 30% on a small shared VM).
     const runs = { direct: [], proxied: [] };
-    for (const side of ['direct', 'proxied', 'proxied', 'direct']) runs[side].push(await load(`http://127.0.0.1:${side === 'direct' ? up : shell}${path}`));
+    for (const side of ['direct', 'proxied', 'proxied', 'direct', 'direct', 'proxied', 'proxied', 'direct']) runs[side].push(await load(`http://127.0.0.1:${side === 'direct' ? up : shell}${path}`));
     const merge = (rs) => ({
       requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
       latency: { p99: Math.max(...rs.map((r) => r.latency.p99)) },
