@@ -40,6 +40,18 @@ async function named(name: string, entry: string, version?: string): Promise<Mfe
   return el;
 }
 
+/** An <mfe-host name=…> (with `src`, if given) that fails, once its first mfe-error has fired (kept off the console). */
+async function failing(name: string, src?: string): Promise<MfeHost> {
+  const el = document.createElement('mfe-host');
+  el.setAttribute('name', name);
+  if (src) el.setAttribute('src', src);
+  el.addEventListener('mfe-error', quiet);
+  const failed = oneEvent(el, 'mfe-error');
+  (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
+  await failed;
+  return el;
+}
+
 /** The bus log's rows as [type, source, payload] (without what the type was emitted during). */
 const logRows = (p: MfeDevtools): string[][] =>
   $$(p, '.log li').map((li) => ['.type', '.source', '.payload'].map((c) => text(li.querySelector(c)).replace(/ ← .*/, '')));
@@ -138,12 +150,7 @@ describe('<mfe-devtools>', () => {
   it('shows the last error, announces it, and counts it in the pill', async () => {
     const p = await panel();
     const name = `broken-${uid()}`;
-    const el = document.createElement('mfe-host');
-    el.setAttribute('name', name);
-    el.setAttribute('src', scenario('mount-throws'));
-    el.addEventListener('mfe-error', quiet);
-    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
-    await oneEvent(el, 'mfe-error');
+    const el = await failing(name, scenario('mount-throws'));
     await el.settled;
     await host(scenario('happy'), { name: `fine-${uid()}` });
     await p.updateComplete;
@@ -165,11 +172,7 @@ describe('<mfe-devtools>', () => {
   it('shows an error of the resolve phase (unknown name)', async () => {
     const p = await panel();
     const name = `unknown-${uid()}`;
-    const el = document.createElement('mfe-host');
-    el.setAttribute('name', name);
-    el.addEventListener('mfe-error', quiet);
-    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
-    await oneEvent(el, 'mfe-error');
+    await failing(name);
     await p.updateComplete;
     expect(cell(p, name, 'last-error')).to.match(/^resolve: /);
     expect(cell(p, name, 'entry')).to.equal('—');
@@ -178,12 +181,7 @@ describe('<mfe-devtools>', () => {
   it('clears the error once the MFE mounts again', async () => {
     const p = await panel();
     const name = `recovers-${uid()}`;
-    const el = document.createElement('mfe-host');
-    el.setAttribute('name', name);
-    el.setAttribute('src', scenario('mount-throws'));
-    el.addEventListener('mfe-error', quiet);
-    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
-    await oneEvent(el, 'mfe-error');
+    const el = await failing(name, scenario('mount-throws'));
     await p.updateComplete;
     expect(cell(p, name, 'last-error')).to.match(/mount exploded/);
     el.setAttribute('src', scenario('happy'));
