@@ -2,9 +2,10 @@
  * `<mfe-host>`: resolves an MFE, loads it once per page, mounts it in a shadow root and keeps it
  * in step with the element's attributes, props and the shell context (api.md §2).
  *
- * The element is a small reconciler: every change marks it dirty, and one serialised loop per
- * element (`#run`) brings what is mounted in line with what is wanted. An attempt in flight is
- * abandoned (never mounted) as soon as what is wanted changes.
+ * The element is a small reconciler: every change marks it dirty (`#kick`), and one serialised
+ * loop per element (`#step` until nothing is dirty) brings what is mounted in line with what is
+ * wanted. An attempt in flight is abandoned (never mounted) as soon as what is wanted changes.
+ * A module that is already loaded mounts without awaiting anything.
  */
 import type { MfeErrorDetail, MfeEventDetail, MfeHostEventMap, MfePhase, MfeStatus, MountContext } from '../types.js';
 import { state, onConfigChange } from '../discovery/config.js';
