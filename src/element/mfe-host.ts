@@ -14,8 +14,8 @@ import { abs } from '../discovery/url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 import { MfeError, describe } from '../lifecycle/errors.js';
 import { bootstrap, loaded, loadModule, type LoadedModule, type LoadSpec } from '../lifecycle/load.js';
-import { deadline, type Deadline, STALE, TIMEOUT } from '../lifecycle/deadline.js';
-import { scopedBus } from '../events/bus.js';
+import { Deadline, STALE, TIMEOUT } from '../lifecycle/deadline.js';
+import { scopedBus, type MfeBus } from '../events/bus.js';
 import type { Scope, scope as ScopeFn } from './scope.js';
 
 export type ErrorHandling = 'fail' | 'fallback' | 'degrade';
@@ -25,7 +25,8 @@ interface Mounted {
   key: string;
   mod: LoadedModule;
   ctx: MountContext;
-  abort: AbortController;
+  /** Aborts `ctx.signal` (made on first use), now and for a first use later. */
+  stop: () => void;
   scope: Scope;
   detail: MfeEventDetail;
 }
@@ -33,12 +34,17 @@ interface Mounted {
 const hostSheet = new CSSStyleSheet();
 // Which slot shows follows the reflected status in CSS, so a status change writes one attribute
 // instead of toggling four slots (npm run bench, row 2). Only the error case, which depends on
-// whether the error slot has content, is written by #render, with `hidden`.
+// whether the error slot has content, is written by #render, with `hidden`. The container (in
+// the shadow root, or slotted into mfe-content with isolation="none") shows once mounted.
 hostSheet.replaceSync(
-  ':host{display:block}[hidden]{display:none!important}[name=loading],[name=mfe-content],:host([status=mounted]) slot:not([name]),:host([status=unmounting]) slot:not([name]){display:none}' +
+  ':host{display:block}[hidden]{display:none!important}[name=loading],[name=mfe-content],:host([status=mounted]) slot:not([name]),:host([status=unmounting]) slot:not([name]),:host(:not([status=mounted]):not([status=unmounting])) [part=content]{display:none}' +
     ':host([status=loading]) [name=loading],:host([status=mounting]) [name=loading],:host([status=mounted]) [name=mfe-content],:host([status=unmounting]) [name=mfe-content]{display:contents}',
 );
-/** The default, loading, error and content slots (cloned: faster than building them). */
+/**
+ * The default, loading, error and content slots (cloned: faster than building them), put in
+ * only once the element has light DOM to show (or renders into it): four slots were a sixth of
+ * the cost of a mount (npm run bench, row 2).
+ */
 const slotsTemplate = document.createElement('template');
 slotsTemplate.innerHTML = '<slot></slot><slot name=loading></slot><slot name=error hidden></slot><slot name=mfe-content></slot>';
 
@@ -173,7 +179,9 @@ export class MfeHost extends HTMLElement {
   #seen = false;
   #offConfig?: () => void;
   #unlazy?: () => void;
-  /** The default, loading, error and content slots. */
+  /** The shadow root, from the first connection on. */
+  #root?: ShadowRoot;
+  /** The default, loading, error and content slots, once there is light DOM to show (#slotted). */
   #slots?: HTMLCollectionOf<HTMLSlotElement>;
   /** Whether the error slot's slotchange is listened to (from the first error on). */
   #watching = false;
@@ -200,7 +208,7 @@ export class MfeHost extends HTMLElement {
 
   /** Resolves once the update scheduled by property changes (if any) has run; not before the first connection. */
   get updateComplete(): Promise<boolean> {
-    return this.#pending ?? (this.#slots ? Promise.resolve(true) : (this.#pending = new Promise((r) => (this.#connected = r))));
+    return this.#pending ?? (this.#root ? Promise.resolve(true) : (this.#pending = new Promise((r) => (this.#connected = r))));
   }
 
   /** Resolves with the status once the lifecycle has nothing left to do. */
@@ -245,12 +253,12 @@ export class MfeHost extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (!this.#slots) {
-      const root = this.attachShadow({ mode: 'open' });
-      root.adoptedStyleSheets = [hostSheet];
-      root.append(slotsTemplate.content.cloneNode(true));
-      // Live, but its first four children are always the slots.
-      this.#slots = root.children as HTMLCollectionOf<HTMLSlotElement>;
+    if (!this.#root) {
+      this.#root = this.attachShadow({ mode: 'open' });
+      this.#root.adoptedStyleSheets = [hostSheet];
+      // Slots only once there is light DOM to show: now, or when some is added.
+      if (this.firstChild) this.#slotted();
+      else MfeHost.#children.observe(this, { childList: true });
       this.#connected?.(true);
       this.#pending = undefined;
     }
@@ -280,12 +288,28 @@ export class MfeHost extends HTMLElement {
     gone.add(this);
   }
 
+  /** Light DOM was added to elements that have no slots yet. */
+  static #children = new MutationObserver((records) => {
+    for (const r of records) (r.target as MfeHost).#slotted();
+  });
+
+  /** Put the slots in (once), before whatever the shadow root holds. */
+  #slotted(): HTMLCollectionOf<HTMLSlotElement> {
+    if (!this.#slots) {
+      this.#root!.prepend(slotsTemplate.content.cloneNode(true));
+      // Live, but its first four children are always the slots.
+      this.#slots = this.#root!.children as HTMLCollectionOf<HTMLSlotElement>;
+      this.#render();
+    }
+    return this.#slots;
+  }
+
   /**
    * After a property change, once per microtask, and only from the first connection on (what
    * changed before it is taken up by connectedCallback).
    */
   #request(): void {
-    if (this.#slots)
+    if (this.#root)
       this.#pending ??= Promise.resolve().then(() => {
         this.#pending = undefined;
         this.#lazy();
@@ -352,9 +376,9 @@ export class MfeHost extends HTMLElement {
 
   async #mount(key: string): Promise<void> {
     // Called off by #kick as soon as what is wanted changes.
-    const attempt: { key: string; d: Deadline } = (this.#attempt = { key, d: deadline(this.timeout) });
-    this.#failedKey = this.#failedPhase = undefined;
     let t = now();
+    const attempt: { key: string; d: Deadline } = (this.#attempt = { key, d: new Deadline(this.timeout, t) });
+    this.#failedKey = this.#failedPhase = undefined;
     /** Milliseconds since the last lap. */
     const lap = (): number => {
       const n = now();
@@ -387,14 +411,15 @@ export class MfeHost extends HTMLElement {
         fallback ||= r.fallback;
         format = r.format ?? format;
       }
-      const timing = { resolve: lap(), load: 0, mount: 0 };
+      // Looking up a module that is already loaded takes no time worth a clock read.
+      const timing = { resolve: ready ? 0 : lap(), load: 0, mount: 0 };
       const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
       for (const [i, url] of entries.entries()) {
         entry = url;
         if (i) {
           t = now();
           attempt.d.done();
-          attempt.d = deadline(this.timeout);
+          attempt.d = new Deadline(this.timeout, t);
         }
         const detail: MfeEventDetail = { name, entry, version };
         try {
@@ -417,7 +442,7 @@ export class MfeHost extends HTMLElement {
             await wait(bootstrap(mod));
           }
           this.#emit('mfe-loaded', detail);
-          timing.load = lap();
+          if (i || !ready) timing.load = lap();
           phase = 'mount';
           this.#setStatus('mounting');
           const m = this.#create(key, mod, detail, urlSheets, scopeNow!);
@@ -460,11 +485,20 @@ export class MfeHost extends HTMLElement {
     const baseUrl = mod.base;
     const sheets = urlSheets.length ? [...urlSheets, ...mod.sheets] : mod.sheets;
     const shadow = this.isolation !== 'none';
-    const root = this.shadowRoot!;
-    // Shadow: styles adopted over the host sheet, container as fallback content of the content
-    // slot (shown and hidden with it). None: styles shared with the enclosing root, container slotted.
-    const s = scope(name, this, shadow ? root : null, [hostSheet, ...sheets], this.#slots![3]);
-    const abort = new AbortController();
+    const root = this.#root!;
+    // Shadow: styles adopted over the host sheet, container in the shadow root. None: styles
+    // shared with the enclosing root, container slotted into the content slot.
+    if (!shadow) this.#slotted();
+    const s = scope(name, this, shadow ? root : null, [hostSheet, ...sheets]);
+    // `ctx.signal` and `ctx.bus` are made when the MFE first asks for them: most never do.
+    let ac: AbortController | undefined;
+    let over = false;
+    let bus: MfeBus | undefined;
+    const signal = (): AbortSignal => {
+      ac ??= new AbortController();
+      if (over) ac.abort();
+      return ac.signal;
+    };
     const ctx: MountContext = {
       host: s.container,
       shadowRoot: shadow ? root : null,
@@ -473,8 +507,12 @@ export class MfeHost extends HTMLElement {
       name,
       version,
       baseUrl,
-      bus: scopedBus(name, abort.signal),
-      signal: abort.signal,
+      get bus() {
+        return (bus ??= scopedBus(name, signal()));
+      },
+      get signal() {
+        return signal();
+      },
       navigate,
       route: this.route,
       registry: s.registry,
@@ -483,7 +521,11 @@ export class MfeHost extends HTMLElement {
       },
     };
     mod.fx?.(1, this);
-    return { key, mod, ctx, abort, scope: s, detail };
+    const stop = (): void => {
+      over = true;
+      ac?.abort();
+    };
+    return { key, mod, ctx, stop, scope: s, detail };
   }
 
   async #update(m: Mounted): Promise<void> {
@@ -503,7 +545,7 @@ export class MfeHost extends HTMLElement {
       const r = fn(m.ctx) as PromiseLike<unknown> | undefined;
       // Only a call that returns a promise needs (and arms) a deadline.
       if (r && typeof r.then == 'function') {
-        const d = deadline(this.timeout);
+        const d = new Deadline(this.timeout);
         try {
           await d.race(r);
         } finally {
@@ -528,7 +570,7 @@ export class MfeHost extends HTMLElement {
 
   /** Remove everything a mount added, whatever the MFE did or failed to do. */
   #teardown(m: Mounted): void {
-    m.abort.abort();
+    m.stop();
     m.scope.remove();
     m.mod.fx?.(-1, this);
   }

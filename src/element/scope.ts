@@ -66,6 +66,9 @@ const globalFor = (name: string): CustomElementRegistry => {
   return registry;
 };
 
+/** The slot of `<mfe-host>` that shows what is mounted into its light DOM. */
+const SLOT = 'mfe-content';
+
 export interface Scope {
   container: HTMLElement;
   registry: CustomElementRegistry;
@@ -76,13 +79,12 @@ export interface Scope {
 }
 
 /**
- * The scope of one mount of MFE `name`, put in place. With `root` (shadow isolation) the
- * container goes into `slot` (the content slot, as its fallback content: shown and hidden with
- * it), the overlay into `root`, and `sheets` (the host sheet first) are adopted by `root`.
- * Without it (`isolation="none"`) container and overlay go into `host`'s light DOM, slotted
- * into `slot`, and `sheets` but the host sheet are shared with the root `host` is in.
+ * The scope of one mount of MFE `name`, put in place. With `root` (shadow isolation) container
+ * and overlay go into `root`, and `sheets` (the host sheet first) are adopted by `root`. Without
+ * it (`isolation="none"`) they go into `host`'s light DOM, slotted into its `mfe-content` slot,
+ * and `sheets` but the host sheet are shared with the root `host` is in.
  */
-export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, sheets: CSSStyleSheet[], slot: HTMLSlotElement): Scope {
+export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, sheets: CSSStyleSheet[]): Scope {
   const scoped = root ? scopedRegistry() : undefined;
   const make = (): HTMLElement =>
     scoped ? document.createElement('div', { customElementRegistry: scoped } as ElementCreationOptions) : document.createElement('div');
@@ -92,10 +94,10 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, 
   const styleRoot = host.getRootNode() as Document | ShadowRoot;
   if (root) {
     if (own.length) root.adoptedStyleSheets = sheets;
-    slot.append(container);
+    root.append(container);
   } else {
     shareSheets(styleRoot, own, 1);
-    container.slot = slot.name;
+    container.slot = SLOT;
     host.append(container);
   }
   let layer: HTMLElement | undefined;
@@ -109,7 +111,7 @@ export function scope(name: string, host: HTMLElement, root: ShadowRoot | null, 
         // A zero-size box at the viewport's corner: it covers nothing, and what the MFE puts in
         // it (position: fixed modals, absolutely placed popovers) is laid out against the viewport.
         layer.style.cssText = 'position:fixed;inset:0 auto auto 0;width:0;height:0;margin:0;padding:0;border:0;overflow:visible;background:none;color:inherit';
-        if (!root) layer.slot = slot.name;
+        if (!root) layer.slot = SLOT;
         layer.popover = 'manual';
         (root ?? host).append(layer);
         // The top layer: above the page whatever its z-index, transforms and overflow.

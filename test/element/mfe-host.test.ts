@@ -160,6 +160,39 @@ describe('<mfe-host> element', () => {
     expect(container.getClientRects().length).to.be.greaterThan(0);
   });
 
+  it('shows light DOM added after it connected: loading, default and error content', async () => {
+    // Connected with no children (as an HTML parser connects it before its children, or a
+    // script that appends them later): the slots come with the first light DOM.
+    const src = scenario('gated');
+    const el = document.createElement('mfe-host');
+    el.src = src;
+    const loaded = oneEvent(el, 'mfe-loaded');
+    (await fixture(html`<div></div>`)).append(el);
+    const visible = (id: string): boolean => (el.querySelector(`#${id}`) as HTMLElement).getClientRects().length > 0;
+    await loaded;
+    expect(el.status).to.equal('mounting');
+    el.insertAdjacentHTML('beforeend', '<p id="late-ssr">markup</p><span slot="loading" id="late-spin">…</span>');
+    await Promise.resolve(); // the MutationObserver's microtask
+    expect(visible('late-ssr')).to.equal(true);
+    expect(visible('late-spin')).to.equal(true);
+    openGate(src);
+    await oneEvent(el, 'mfe-mounted');
+    expect(visible('late-ssr')).to.equal(false);
+    expect(visible('late-spin')).to.equal(false);
+    expect((el.shadowRoot!.querySelector('[part=content]') as HTMLElement).getClientRects().length).to.be.greaterThan(0);
+
+    const bad = document.createElement('mfe-host');
+    bad.src = scenario('invalid-no-mount');
+    (await fixture(html`<div></div>`)).append(bad);
+    await bad.settled;
+    expect(bad.status).to.equal('error');
+    expect(bad.shadowRoot!.querySelector('slot'), 'no light DOM, no slots').to.equal(null);
+    bad.innerHTML = '<p id="bad-a">fallback</p><span slot="error" id="bad-b">down</span>';
+    await Promise.resolve();
+    expect((bad.querySelector('#bad-a') as HTMLElement).getClientRects().length).to.equal(0);
+    expect((bad.querySelector('#bad-b') as HTMLElement).getClientRects().length).to.be.greaterThan(0);
+  });
+
   it('shows the error slot on error, or the default content when there is none', async () => {
     const bad = await fixture<MfeHost>(html`
       <mfe-host src=${scenario('invalid-no-mount')}><p id="a">fallback</p><span slot="error" id="b">down</span></mfe-host>
