@@ -444,12 +444,15 @@ export class MfeHost extends HTMLElement {
           this.#emit('mfe-loaded', detail);
           if (i || !ready) timing.load = lap();
           phase = 'mount';
-          this.#setStatus('mounting');
+          this.#setStatus('mounting', false);
           const m = this.#create(key, mod, detail, urlSheets, scopeNow!);
           let mounting: unknown;
           try {
             mounting = mod.mfe.mount(m.ctx);
-            if (mounting && typeof (mounting as PromiseLike<void>).then === 'function') await wait(Promise.resolve(mounting));
+            if (mounting && typeof (mounting as PromiseLike<void>).then === 'function') {
+              this.#setStatus('mounting');
+              await wait(Promise.resolve(mounting));
+            }
             if (attempt.d.stale) throw STALE; // mount() itself changed what is wanted
           } catch (e) {
             // Still running (timed out or no longer wanted): undo it whenever it finishes.
@@ -539,12 +542,16 @@ export class MfeHost extends HTMLElement {
     } else if (await this.#call(m, 'update', update)) this.#emit('mfe-updated', m.detail);
   }
 
-  /** Run an `update`/`unmount` within the timeout; report and return false when it fails. */
-  async #call(m: Mounted, phase: MfePhase, fn: (ctx: MountContext) => unknown): Promise<boolean> {
+  /**
+   * Run an `update`/`unmount` within the timeout; report and return false when it fails. A call
+   * that returns a promise first sets the status `waiting` (if any) asked for.
+   */
+  async #call(m: Mounted, phase: MfePhase, fn: (ctx: MountContext) => unknown, waiting?: MfeStatus): Promise<boolean> {
     try {
       const r = fn(m.ctx) as PromiseLike<unknown> | undefined;
       // Only a call that returns a promise needs (and arms) a deadline.
       if (r && typeof r.then == 'function') {
+        if (waiting) this.#setStatus(waiting);
         const d = new Deadline(this.timeout);
         try {
           await d.race(r);
@@ -560,8 +567,8 @@ export class MfeHost extends HTMLElement {
   }
 
   async #unmount(m: Mounted): Promise<void> {
-    this.#setStatus('unmounting');
-    await this.#call(m, 'unmount', m.mod.mfe.unmount);
+    this.#setStatus('unmounting', false);
+    await this.#call(m, 'unmount', m.mod.mfe.unmount, 'unmounting');
     this.#teardown(m);
     this.#mounted = undefined;
     this.#setStatus('idle');
@@ -575,10 +582,18 @@ export class MfeHost extends HTMLElement {
     m.mod.fx?.(-1, this);
   }
 
-  #setStatus(s: MfeStatus): void {
+  /**
+   * Set the status, and reflect it unless `reflect` is false: `mounting` and `unmounting` are
+   * written only once `mount`/`unmount` turn out to need waiting for, since a status that ends
+   * in the task it began in is never rendered (a write per status was the costliest DOM call of
+   * a mount: npm run bench, row 2).
+   */
+  #setStatus(s: MfeStatus, reflect = true): void {
     this.#status = s;
-    this.setAttribute('status', s);
-    this.#render();
+    if (reflect) {
+      this.setAttribute('status', s);
+      this.#render();
+    }
   }
 
   /**

@@ -233,10 +233,34 @@ describe('lifecycle', () => {
     await mounted;
     await el.settled;
     records.push(...observer.takeRecords());
-    // Every value the attribute took: each record's old value, then the last one.
+    // Every value the attribute took: each record's old value, then the last one. A `mount`
+    // that returns at once leaves `mounting` unwritten: it never lasted past the task.
     const values = [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1);
-    expect(values).to.deep.equal(['mounting', 'mounted']);
+    expect(values).to.deep.equal(['mounted']);
     expect(logOf(src)).to.deep.equal(['bootstrap', 'mount', 'mount']);
+  });
+
+  it('writes mounting and unmounting to the attribute while a mount or unmount is waited for', async () => {
+    const src = scenario('gated');
+    const el = document.createElement('mfe-host');
+    el.src = src;
+    const loaded = oneEvent(el, 'mfe-loaded');
+    (await fixture(html`<div></div>`)).append(el);
+    await loaded;
+    await Promise.resolve();
+    expect([el.status, el.getAttribute('status')]).to.deep.equal(['mounting', 'mounting']);
+    openGate(src);
+    await oneEvent(el, 'mfe-mounted');
+    expect(el.getAttribute('status')).to.equal('mounted');
+    const other = await host(scenario('unmount-hangs'));
+    other.timeout = 50; // after mounting: the unmount that never settles times out
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver((r) => records.push(...r));
+    observer.observe(other, { attributeFilter: ['status'], attributeOldValue: true });
+    other.remove();
+    await oneEvent(other, 'mfe-unmounted');
+    records.push(...observer.takeRecords());
+    expect([...records.map((r) => r.oldValue), other.getAttribute('status')].slice(1)).to.deep.equal(['unmounting', 'idle']);
   });
 
   it('a mount of an already-loaded module that never settles still times out', async () => {
