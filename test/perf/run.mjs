@@ -116,14 +116,18 @@ const gc = (page) => page.evaluate(() => window.gc?.());
 try {
   // --- 2. Mount / unmount vs hand-written baseline --------------------------------------------------
   const hostTimes = { mount: [], unmount: [] };
+  /** single-spa parcels, measured in the same page as mfe-host (row 3). */
+  const spaTimes = { mount: [], unmount: [] };
   if (want(2) || want(3)) {
-    log('mount: mfe-host vs baseline');
+    log('mount: mfe-host vs baseline and single-spa');
     const page = await open('mount');
     const baseTimes = { mount: [], unmount: [] };
-    await page.evaluate(() => bench.host());
-    await page.evaluate(() => bench.baseline());
+    const spa = want(3) && (!onlyPeers || onlyPeers.includes('single-spa')) && (await page.evaluate(() => bench.hasSingleSpa()));
+    const runs = [['host', hostTimes], ['baseline', baseTimes], ...(spa ? [['singleSpa', spaTimes]] : [])];
+    for (const [which] of runs) await page.evaluate((w) => bench[w](), which);
     for (let i = 0; i < REPS; i++) {
-      for (const [which, into] of i % 2 ? [['baseline', baseTimes], ['host', hostTimes]] : [['host', hostTimes], ['baseline', baseTimes]]) {
+      // Each rep starts with the next one, so none always runs first.
+      for (const [which, into] of [...runs.slice(i % runs.length), ...runs.slice(0, i % runs.length)]) {
         await gc(page);
         const r = await page.evaluate((w) => bench[w](), which);
         into.mount.push(r.mount);
@@ -143,6 +147,13 @@ try {
   const hostUnmount = median(hostTimes.unmount);
   const goals = { 'single-spa': 1, 'micro-app': 20, qiankun: 20, wujie: undefined };
   for (const peer of want(3) ? Object.keys(peers).filter((p) => !onlyPeers || onlyPeers.includes(p)) : []) {
+    if (peer === 'single-spa' && spaTimes.mount.length) {
+      const m = median(spaTimes.mount);
+      const u = median(spaTimes.unmount);
+      row(`3 mount 200: single-spa ÷ mfe-host (same page)`, `${hostMount.toFixed(1)} ms`, `${m.toFixed(1)} ms`, x(m / hostMount), '≥ 1.00× (at or below)', m / hostMount >= 1);
+      row(`3 unmount 200: single-spa ÷ mfe-host (same page)`, `${hostUnmount.toFixed(1)} ms`, `${u.toFixed(1)} ms`, x(u / hostUnmount), 'report');
+      continue;
+    }
     if (!peerBuilt[peer]) {
       na(`3 mount 200: ${peer} ÷ mfe-host`, `bundle failed: ${peerSizes[peer]?.message ?? peerSizes[peer]}`);
       continue;

@@ -1,8 +1,9 @@
-// Row 2: 200 <mfe-host> of a cached trivial MFE vs a hand-written import() + attachShadow + mount.
+// Row 2: 200 <mfe-host> of a cached trivial MFE vs a hand-written import() + attachShadow + mount;
+// row 3's single-spa parcels run in this page too, interleaved with them (same page, same state).
 import '/dist/browser/mfe-host.min.js';
 import { N, TRIVIAL, box, wait, time, check } from './common.js';
 
-await import(TRIVIAL); // already cached for everyone
+const trivial = await import(TRIVIAL); // already cached for everyone
 
 export async function host() {
   const b = box();
@@ -51,3 +52,32 @@ export async function baseline() {
   b.remove();
   return { mount, unmount };
 }
+
+/** single-spa, when `npm run bench` could bundle it (see peers.js for the others). */
+const ss = await import('/node_modules/.cache/mfe-host-bench/single-spa.js').catch(() => undefined);
+ss?.start({ urlRerouteOnly: true });
+// A parcel config object, as single-spa is used at its fastest: the module was imported once,
+// as for mfe-host, and no parcel awaits import() again (a loading function would).
+const parcel = {
+  bootstrap: async () => {},
+  mount: async (p) => trivial.mount({ host: p.domElement, props: p }),
+  unmount: async (p) => trivial.unmount({ host: p.domElement, props: p }),
+};
+
+export async function singleSpa() {
+  const b = box();
+  const [mount, parcels] = await time(async () => {
+    const parcels = [];
+    for (let i = 0; i < N; i++) {
+      const domElement = b.appendChild(document.createElement('div'));
+      parcels.push(ss.mountRootParcel(parcel, { domElement }));
+    }
+    await Promise.all(parcels.map((p) => p.mountPromise));
+    return parcels;
+  });
+  check(b, 'single-spa');
+  const [unmount] = await time(() => Promise.all(parcels.map((p) => p.unmount())));
+  b.remove();
+  return { mount, unmount };
+}
+export const hasSingleSpa = () => !!ss;

@@ -1,36 +1,11 @@
-// Row 3: the same 200-instance mount/unmount with each peer runtime (one peer per page load).
+// Row 3: the same 200-instance mount/unmount with each peer runtime (one peer per page load:
+// they patch the DOM and history). single-spa runs in mount.js, interleaved with mfe-host.
 import { N, TRIVIAL, HTML_ENTRY, box, wait, time, check } from './common.js';
 
 const B = '/node_modules/.cache/mfe-host-bench/';
 await import(TRIVIAL);
 
 const runners = {
-  async 'single-spa'() {
-    const ss = await import(B + 'single-spa.js');
-    ss.start({ urlRerouteOnly: true });
-    const config = () =>
-      import(TRIVIAL).then((m) => ({
-        bootstrap: async () => {},
-        mount: async (p) => m.mount({ host: p.domElement, props: p }),
-        unmount: async (p) => m.unmount({ host: p.domElement, props: p }),
-      }));
-    return async () => {
-      const b = box();
-      const [mount, parcels] = await time(async () => {
-        const parcels = [];
-        for (let i = 0; i < N; i++) {
-          const domElement = b.appendChild(document.createElement('div'));
-          parcels.push(ss.mountRootParcel(config, { domElement }));
-        }
-        await Promise.all(parcels.map((p) => p.mountPromise));
-        return parcels;
-      });
-      check(b, 'single-spa');
-      const [unmount] = await time(() => Promise.all(parcels.map((p) => p.unmount())));
-      b.remove();
-      return { mount, unmount };
-    };
-  },
   async 'micro-app'() {
     const microApp = (await import(B + 'micro-app.js')).default;
     microApp.start();
