@@ -42,6 +42,14 @@ describe('ctx.registry', () => {
     expect(probe.dataset.variant).to.equal('A');
   });
 
+  it('upgrades markup rendered before ctx.registry was first asked for, in the container and the overlay', async () => {
+    const tag = `x-late-${uid().replace(/\W/g, '')}`;
+    const el = await host(xButton('L').replace('v=L', `v=L&tag=${tag}&late`));
+    expect(el.status).to.equal('mounted');
+    expect(buttonOf(el).textContent).to.equal('button L');
+    expect((el.shadowRoot!.querySelector(`[part=overlay] ${tag}`) as HTMLElement).textContent).to.equal('button L');
+  });
+
   it('works with document.createElement(tag, { customElementRegistry: ctx.registry }) in every engine', async () => {
     const tag = `x-made-${uid().replace(/\W/g, '')}`;
     const el = await host(xButton('M').replace('v=M', `v=M&tag=${tag}&create`));
