@@ -168,6 +168,8 @@ export class MfeHost extends HTMLElement {
   #connected?: (v: boolean) => void;
 
   #status: MfeStatus = 'idle';
+  /** The status last written to the attribute (an unmount and the step after it both say idle). */
+  #shown?: MfeStatus;
   #mounted?: Mounted;
   #dirty = false;
   #running = false;
@@ -348,7 +350,9 @@ export class MfeHost extends HTMLElement {
       try {
         while (this.#dirty) {
           this.#dirty = false;
-          await this.#step();
+          // Awaited only when a step has something to wait for.
+          const p = this.#step();
+          if (p) await p;
         }
       } catch (e) {
         this.#report('mount', '', e);
@@ -358,20 +362,25 @@ export class MfeHost extends HTMLElement {
     });
   }
 
-  async #step(): Promise<void> {
+  /** One step towards what is wanted: a promise while it has something to wait for. */
+  #step(): Promise<void> | undefined {
     const key = this.#key();
     const m = this.#mounted;
     if (m && m.key === key) {
-      if (m.ctx.props !== this.props || m.ctx.context !== state.context || m.ctx.route !== this.route) await this.#update(m);
+      if (m.ctx.props !== this.props || m.ctx.context !== state.context || m.ctx.route !== this.route) return this.#update(m);
       return;
     }
-    if (m) await this.#unmount(m);
+    if (m) {
+      // The mount, if one is wanted, is the next step.
+      this.#dirty = true;
+      return this.#unmount(m);
+    }
     if (!key) {
       this.#failedKey = undefined;
       this.#setStatus('idle');
       return;
     }
-    if (key !== this.#failedKey) await this.#mount(key);
+    if (key !== this.#failedKey) return this.#mount(key);
   }
 
   async #mount(key: string): Promise<void> {
@@ -591,7 +600,7 @@ export class MfeHost extends HTMLElement {
   #setStatus(s: MfeStatus, reflect = true): void {
     this.#status = s;
     if (reflect) {
-      this.setAttribute('status', s);
+      if (this.#shown !== s) this.setAttribute('status', (this.#shown = s));
       this.#render();
     }
   }
