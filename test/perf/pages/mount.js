@@ -81,3 +81,46 @@ export async function singleSpa() {
   return { mount, unmount };
 }
 export const hasSingleSpa = () => !!ss;
+
+/**
+ * The floor for any runtime that gives each instance a custom element and a shadow root: a
+ * bare custom element that attaches one, mounts into a container and dispatches one composed
+ * event, and nothing else (no status, no slots, no registry, no timeout, no error handling).
+ */
+class Bare extends HTMLElement {
+  connectedCallback() {
+    const host = document.createElement('div');
+    this.attachShadow({ mode: 'open' }).append(host);
+    this.ctx = { host, props: {} };
+    trivial.mount(this.ctx);
+    this.dispatchEvent(new CustomEvent('bare-mounted', { bubbles: true, composed: true }));
+  }
+  disconnectedCallback() {
+    trivial.unmount(this.ctx);
+    this.dispatchEvent(new CustomEvent('bare-unmounted', { bubbles: true, composed: true }));
+  }
+}
+customElements.define('bench-bare', Bare);
+
+export async function floor() {
+  const b = box();
+  const [mount, els] = await time(async () => {
+    const els = [];
+    const done = [];
+    for (let i = 0; i < N; i++) {
+      const el = document.createElement('bench-bare');
+      done.push(wait(el, 'bare-mounted'));
+      els.push(el);
+    }
+    b.append(...els);
+    await Promise.all(done);
+    return els;
+  });
+  check(b, 'floor');
+  const [unmount] = await time(async () => {
+    const done = els.map((el) => wait(el, 'bare-unmounted'));
+    b.remove();
+    await Promise.all(done);
+  });
+  return { mount, unmount };
+}
