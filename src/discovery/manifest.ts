@@ -67,7 +67,12 @@ interface Merged extends Parsed {
   at: number;
 }
 
-const SELECTOR = 'script[type="application/mfe-manifest+json"]';
+/**
+ * The page's `<script type="application/mfe-manifest+json">`, in document order: read at every
+ * resolve, so taken from `document.scripts` rather than by querying the whole document.
+ */
+const inlineManifests = (): HTMLScriptElement[] =>
+  Array.prototype.filter.call(document.scripts, (s: HTMLScriptElement) => s.getAttribute('type') === 'application/mfe-manifest+json') as HTMLScriptElement[];
 const FORMATS = ['esm', 'single-spa', 'html', 'federation'];
 const NOT_OBJECT = 'must be a JSON object of remotes (name → entry), got ';
 const FETCH_TIMEOUT = 10_000;
@@ -181,7 +186,7 @@ function sources(): Source[] {
       list.push({ label, error: `not a URL: ${show(href)}` });
     }
   };
-  document.querySelectorAll<HTMLScriptElement>(SELECTOR).forEach((s, i) => {
+  inlineManifests().forEach((s, i) => {
     const label = `inline manifest #${i + 1}`;
     if (s.hasAttribute('src')) return fetched(s.getAttribute('src')!, label);
     try {
@@ -251,9 +256,11 @@ function merge(list: Source[]): Merged {
 }
 
 /** What the merged manifest was built from: the configuration and the inline scripts. */
-const keyNow = (): string =>
-  state.generation +
-  Array.from(document.querySelectorAll<HTMLScriptElement>(SELECTOR), (s) => (s.hasAttribute('src') ? '\0' + s.src : s.textContent)).join('\n');
+const keyNow = (): string => {
+  let key = '' + state.generation;
+  for (const s of inlineManifests()) key += '\n' + (s.hasAttribute('src') ? '\0' + s.src : s.textContent);
+  return key;
+};
 
 interface Current {
   key: string;
@@ -264,7 +271,7 @@ let cur: Current | undefined;
 let background: Promise<void> | undefined;
 
 /** The merged manifest, shared; rebuilt when the configuration changed, refreshed in the background when stale. */
-function current(): Promise<Merged> {
+function current(): Current {
   const key = keyNow();
   if (cur?.key !== key) {
     const list = sources();
@@ -277,7 +284,7 @@ function current(): Promise<Merged> {
     background ??= refresh()
       .catch(() => {})
       .finally(() => (background = undefined));
-  return cur.p;
+  return cur;
 }
 
 /** Fetch every manifest URL again now; one that fails keeps its last good content. */
@@ -299,8 +306,19 @@ const overridden = (r: RemoteEntry | undefined, entry: string): Omit<RemoteEntry
 };
 
 /** Resolve `name` for this user: overrides, kill switch and canary applied. */
-export async function resolve(name: string): Promise<ResolvedRemote> {
-  const { remotes, problems } = await current();
+export const resolve = async (name: string): Promise<ResolvedRemote> => resolveIn(await current().p, name);
+
+/**
+ * `resolve(name)` without waiting, once the merged manifest for the current configuration is
+ * built (undefined before): a mount by name of a loaded module then awaits nothing.
+ */
+export const resolveNow = (name: string): ResolvedRemote | undefined => {
+  const m = current().m;
+  return m && resolveIn(m, name);
+};
+
+/** `name` resolved in `m`; throws, naming the MFE, when it is unknown, invalid or disabled. */
+function resolveIn({ remotes, problems }: Merged, name: string): ResolvedRemote {
   const o = state.allowOverrides ? overrides() : undefined;
   const url = o?.urls[name];
   if (url) return { name, ...overridden(remotes[name], url), override: true };
@@ -320,7 +338,7 @@ export async function resolve(name: string): Promise<ResolvedRemote> {
 
 /** The merged manifest (overrides applied) and every problem found, with why. */
 export async function entries(): Promise<Parsed> {
-  const m = await current();
+  const m = await current().p;
   const remotes: Remotes = Object.assign(Object.create(null), m.remotes);
   const problems = [...m.problems];
   if (state.allowOverrides) {

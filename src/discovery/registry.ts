@@ -5,7 +5,25 @@
  */
 import type { ManifestProblem, RemoteEntry, ResolvedRemote, SharingDecision } from './types.js';
 
-const manifest = () => import('./manifest.js');
+type ManifestChunk = typeof import('./manifest.js');
+/** The manifest chunk, once loaded (a failed load is tried again next time). */
+let chunk: ManifestChunk | undefined;
+let loading: Promise<ManifestChunk> | undefined;
+const manifest = (): Promise<ManifestChunk> =>
+  (loading ??= import('./manifest.js').then(
+    (m) => (chunk = m),
+    (e: unknown) => {
+      loading = undefined;
+      throw e;
+    },
+  ));
+
+/**
+ * `registry.resolve(name)` without waiting, when the manifest is already at hand (else
+ * undefined); throws as `resolve` rejects. Internal: `<mfe-host>` mounts by name without an
+ * await this way.
+ */
+export const resolveNow = (name: string): ResolvedRemote | undefined => chunk?.resolveNow(name);
 
 export const registry = {
   /** Resolve `name` for this user; rejects with a message naming the MFE when it is unknown, invalid or disabled. */

@@ -9,7 +9,8 @@
  */
 import type { MfeErrorDetail, MfeEventDetail, MfeHostEventMap, MfePhase, MfeStatus, MountContext } from '../types.js';
 import { state, onConfigChange } from '../discovery/config.js';
-import { registry } from '../discovery/registry.js';
+import { registry, resolveNow } from '../discovery/registry.js';
+import type { ResolvedRemote } from '../discovery/types.js';
 import { abs } from '../discovery/url.js';
 import type { MfeFormat } from '../lifecycle/formats.js';
 import { MfeError, describe } from '../lifecycle/errors.js';
@@ -406,23 +407,32 @@ export class MfeHost extends HTMLElement {
     let expose: string | undefined;
     let shared: LoadSpec['shared'];
     const spec = (): LoadSpec => ({ name, format, expose, shared, iframe: this.isolation == 'iframe', sideEffects: state.sideEffects || undefined });
-    // An entry that is already loaded (and the scope chunk with it) mounts without a single await:
-    // no 'loading' status, no timer (npm run bench, row 2).
-    const ready = entry && scopeNow && loaded(entry, spec());
+    /** What the manifest says of `name`. */
+    const resolved = (r: ResolvedRemote): void => {
+      ({ entry, version, integrity, styles, expose, shared } = r);
+      // The element's own fallback attribute wins over the manifest's.
+      fallback ||= r.fallback;
+      format = r.format ?? format;
+    };
+    // A name resolves without waiting once the manifest is at hand (a failure is left to the
+    // awaited resolve below, which reports it).
+    if (!entry)
+      try {
+        const r = resolveNow(name);
+        if (r) resolved(r);
+      } catch {}
+    // An entry that is already loaded (and the scope chunk with it), with no stylesheets to
+    // fetch, mounts without a single await: no 'loading' status, no timer (npm run bench, row 2).
+    const ready = entry && scopeNow && !styles?.length && loaded(entry, spec());
     if (!ready) this.#setStatus('loading');
     /** `p` within the deadline, unless the attempt is called off. */
     const wait = <T>(p: Promise<T>): Promise<T> => attempt.d.race(p);
     try {
-      if (!entry) {
-        const r = await wait(registry.resolve(name));
-        ({ entry, version, integrity, styles, expose, shared } = r);
-        // The element's own fallback attribute wins over the manifest's.
-        fallback ||= r.fallback;
-        format = r.format ?? format;
-      }
+      if (!entry) resolved(await wait(registry.resolve(name)));
+      const main = entry!;
       // Looking up a module that is already loaded takes no time worth a clock read.
       const timing = { resolve: ready ? 0 : lap(), load: 0, mount: 0 };
-      const entries = this.errorHandling === 'fallback' && fallback && fallback !== entry ? [entry, fallback] : [entry];
+      const entries = this.errorHandling === 'fallback' && fallback && fallback !== main ? [main, fallback] : [main];
       for (const [i, url] of entries.entries()) {
         entry = url;
         if (i) {

@@ -1,6 +1,7 @@
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { configure, registry } from '../../src/index.js';
-import { host, nextError, scenario, uid, quiet } from '../helpers.js';
+import { host, logOf, nextError, scenario, uid, quiet } from '../helpers.js';
+import type { MfeHost } from '../../src/index.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -54,6 +55,52 @@ describe('registry (configure({ remotes }))', () => {
     configure({ remotes: { [name]: scenario('invalid-no-mount') } });
     const el = await host(scenario('happy'), { name });
     expect(el.status).to.equal('mounted');
+  });
+
+  it('a name whose module is loaded mounts without waiting, and follows the configuration', async () => {
+    const name = `n-${uid()}`;
+    const first = scenario('happy');
+    const second = scenario('counter');
+    configure({ remotes: { [name]: first } });
+    await host('', { name });
+    /** Mounts a new element by `name`; every value its status attribute took. */
+    const mount = async (): Promise<[MfeHost, (string | null)[]]> => {
+      const el = document.createElement('mfe-host');
+      el.name = name;
+      const records: MutationRecord[] = [];
+      const observer = new MutationObserver((r) => records.push(...r));
+      observer.observe(el, { attributeFilter: ['status'], attributeOldValue: true });
+      const mounted = oneEvent(el, 'mfe-mounted');
+      (await fixture(html`<div></div>`)).append(el);
+      await mounted;
+      records.push(...observer.takeRecords());
+      observer.disconnect();
+      return [el, [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1)];
+    };
+    const [el, values] = await mount();
+    expect(values, 'no loading step').to.deep.equal(['mounted']);
+    expect(el.shadowRoot!.textContent).to.contain('hello');
+    expect(logOf(first).filter((l) => l === 'mount')).to.have.length(2);
+    // A new configuration is seen by the next mount at once.
+    configure({ remotes: { [name]: second } });
+    const [other, loading] = await mount();
+    expect(loading).to.deep.equal(['loading', 'mounted']);
+    expect(other.shadowRoot!.textContent).to.contain('counted');
+    const [again, values2] = await mount();
+    expect(values2, 'loaded after the reconfiguration: no loading step').to.deep.equal(['mounted']);
+    expect(again.shadowRoot!.textContent).to.contain('counted');
+  });
+
+  it('a name the manifest at hand does not know still fails with a resolve error', async () => {
+    configure({ remotes: { [`k-${uid()}`]: scenario('happy') } });
+    await registry.resolve(`k-${uid()}`).catch(() => {}); // the manifest is at hand
+    const el = document.createElement('mfe-host');
+    el.name = `unknown-${uid()}`;
+    const error = nextError(el);
+    (await fixture(html`<div></div>`)).append(el);
+    const d = await error;
+    expect([d.phase, el.status]).to.deep.equal(['resolve', 'error']);
+    expect(d.error.message).to.equal(`${el.name}: resolve failed: no remote named "${el.name}" is configured`);
   });
 
   it('prefetch adds one modulepreload link', async () => {
