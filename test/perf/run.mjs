@@ -123,8 +123,9 @@ try {
     const page = await open('mount');
     const baseTimes = { mount: [], unmount: [] };
     const floorTimes = { mount: [], unmount: [] };
+    const nameTimes = { mount: [], unmount: [] };
     const spa = want(3) && (!onlyPeers || onlyPeers.includes('single-spa')) && (await page.evaluate(() => bench.hasSingleSpa()));
-    const runs = [['host', hostTimes], ['baseline', baseTimes], ['floor', floorTimes], ...(spa ? [['singleSpa', spaTimes]] : [])];
+    const runs = [['host', hostTimes], ['baseline', baseTimes], ['hostByName', nameTimes], ['floor', floorTimes], ...(spa ? [['singleSpa', spaTimes]] : [])];
     for (const [which] of runs) await page.evaluate((w) => bench[w](), which);
     for (let i = 0; i < REPS; i++) {
       // Each rep starts with the next one, so none always runs first.
@@ -139,6 +140,11 @@ try {
       const h = median(hostTimes[k]);
       const b = median(baseTimes[k]);
       row(`2 ${k} 200 (÷ import+attachShadow+${k})`, `${h.toFixed(1)} ms`, `${b.toFixed(1)} ms`, x(h / b), '≤ 0.50×', h / b <= 0.5);
+    }
+    for (const k of ['mount', 'unmount']) {
+      const h = median(nameTimes[k]);
+      const b = median(baseTimes[k]);
+      row(`2 ${k} 200 by name (÷ same baseline)`, `${h.toFixed(1)} ms`, `${b.toFixed(1)} ms`, x(h / b), 'report');
     }
     // What no runtime with an element and a shadow root per instance can go below (see mount.js).
     for (const k of ['mount', 'unmount']) {

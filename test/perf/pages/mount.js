@@ -1,18 +1,22 @@
 // Row 2: 200 <mfe-host> of a cached trivial MFE vs a hand-written import() + attachShadow + mount;
 // row 3's single-spa parcels run in this page too, interleaved with them (same page, same state).
-import '/dist/browser/mfe-host.min.js';
+import { configure } from '/dist/browser/mfe-host.min.js';
 import { N, TRIVIAL, box, wait, time, check } from './common.js';
 
 const trivial = await import(TRIVIAL); // already cached for everyone
 
-export async function host() {
+configure({ remotes: { trivial: TRIVIAL } });
+
+/** `<mfe-host src>` (or, with `name`, `<mfe-host name>` through `configure({ remotes })`). */
+export async function host(name) {
   const b = box();
   const [mount, els] = await time(async () => {
     const els = [];
     const done = [];
     for (let i = 0; i < N; i++) {
       const el = document.createElement('mfe-host');
-      el.setAttribute('src', TRIVIAL);
+      if (name) el.setAttribute('name', name);
+      else el.setAttribute('src', TRIVIAL);
       done.push(wait(el, 'mfe-mounted', 'mfe-error'));
       els.push(el);
     }
@@ -28,6 +32,7 @@ export async function host() {
   });
   return { mount, unmount };
 }
+export const hostByName = () => host('trivial');
 
 export async function baseline() {
   const b = box();
