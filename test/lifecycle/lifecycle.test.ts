@@ -249,9 +249,12 @@ describe('lifecycle', () => {
     await loaded;
     await Promise.resolve();
     expect([el.status, el.getAttribute('status')]).to.deep.equal(['mounting', 'mounting']);
+    const container = el.shadowRoot!.querySelector('[part=content]') as HTMLElement;
+    expect(container.getClientRects().length, 'the half-mounted MFE is hidden, light DOM or not').to.equal(0);
     openGate(src);
     await oneEvent(el, 'mfe-mounted');
     expect(el.getAttribute('status')).to.equal('mounted');
+    expect(container.getClientRects().length).to.be.greaterThan(0);
     const other = await host(scenario('unmount-hangs'));
     other.timeout = 50; // after mounting: the unmount that never settles times out
     const records: MutationRecord[] = [];
