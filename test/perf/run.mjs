@@ -12,6 +12,8 @@ import puppeteer from 'puppeteer-core';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(root, 'node_modules/.cache/mfe-host-bench');
 const REPS = 7;
+/** Row 2's variants take milliseconds each and this machine's speed drifts: more reps, same page. */
+const MOUNT_REPS = 25;
 /** BENCH_ONLY=2,6 runs only those rows (1, size, always runs: it costs nothing). */
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const want = (n) => !only || only.includes(n);
@@ -127,7 +129,7 @@ try {
     const spa = want(3) && (!onlyPeers || onlyPeers.includes('single-spa')) && (await page.evaluate(() => bench.hasSingleSpa()));
     const runs = [['host', hostTimes], ['baseline', baseTimes], ['hostByName', nameTimes], ['floor', floorTimes], ...(spa ? [['singleSpa', spaTimes]] : [])];
     for (const [which] of runs) await page.evaluate((w) => bench[w](), which);
-    for (let i = 0; i < REPS; i++) {
+    for (let i = 0; i < MOUNT_REPS; i++) {
       // Each rep starts with the next one, so none always runs first.
       for (const [which, into] of [...runs.slice(i % runs.length), ...runs.slice(0, i % runs.length)]) {
         await gc(page);
