@@ -58,3 +58,19 @@ export const nextReport = (re: RegExp): Promise<Error> =>
     };
     addEventListener('error', onError);
   });
+
+/**
+ * Records every value `el`'s `status` attribute takes from now on; call the result to stop and
+ * get them, the current one last.
+ */
+export function statusTrail(el: HTMLElement): () => (string | null)[] {
+  const records: MutationRecord[] = [];
+  const observer = new MutationObserver((r) => records.push(...r));
+  observer.observe(el, { attributeFilter: ['status'], attributeOldValue: true });
+  return () => {
+    records.push(...observer.takeRecords());
+    observer.disconnect();
+    // Each record holds the value before it: drop the first (the value when recording began).
+    return [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1);
+  };
+}

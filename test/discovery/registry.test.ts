@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { configure, registry } from '../../src/index.js';
-import { host, logOf, nextError, scenario, uid, quiet } from '../helpers.js';
+import { host, logOf, nextError, scenario, statusTrail, uid, quiet } from '../helpers.js';
 import type { MfeHost } from '../../src/index.js';
 
 addEventListener('mfe-error', quiet);
@@ -67,15 +67,11 @@ describe('registry (configure({ remotes }))', () => {
     const mount = async (): Promise<[MfeHost, (string | null)[]]> => {
       const el = document.createElement('mfe-host');
       el.name = name;
-      const records: MutationRecord[] = [];
-      const observer = new MutationObserver((r) => records.push(...r));
-      observer.observe(el, { attributeFilter: ['status'], attributeOldValue: true });
+      const trail = statusTrail(el);
       const mounted = oneEvent(el, 'mfe-mounted');
       (await fixture(html`<div></div>`)).append(el);
       await mounted;
-      records.push(...observer.takeRecords());
-      observer.disconnect();
-      return [el, [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1)];
+      return [el, trail()];
     };
     const [el, values] = await mount();
     expect(values, 'no loading step').to.deep.equal(['mounted']);

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { configure, setContext } from '../../src/index.js';
 import type { MfeErrorDetail, MfeHost } from '../../src/index.js';
-import { host, logOf, openGate, scenario, uid, quiet } from '../helpers.js';
+import { host, logOf, openGate, scenario, statusTrail, uid, quiet } from '../helpers.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -225,18 +225,13 @@ describe('lifecycle', () => {
     await host(src);
     const el = document.createElement('mfe-host');
     el.src = src;
-    const records: MutationRecord[] = [];
-    const observer = new MutationObserver((r) => records.push(...r));
-    observer.observe(el, { attributeFilter: ['status'], attributeOldValue: true });
+    const trail = statusTrail(el);
     const mounted = oneEvent(el, 'mfe-mounted');
     (await fixture(html`<div></div>`)).append(el);
     await mounted;
     await el.settled;
-    records.push(...observer.takeRecords());
-    // Every value the attribute took: each record's old value, then the last one. A `mount`
-    // that returns at once leaves `mounting` unwritten: it never lasted past the task.
-    const values = [...records.map((r) => r.oldValue), el.getAttribute('status')].slice(1);
-    expect(values).to.deep.equal(['mounted']);
+    // A `mount` that returns at once leaves `mounting` unwritten: it never lasted past the task.
+    expect(trail()).to.deep.equal(['mounted']);
     expect(logOf(src)).to.deep.equal(['bootstrap', 'mount', 'mount']);
   });
 
@@ -257,13 +252,10 @@ describe('lifecycle', () => {
     expect(container.getClientRects().length).to.be.greaterThan(0);
     const other = await host(scenario('unmount-hangs'));
     other.timeout = 50; // after mounting: the unmount that never settles times out
-    const records: MutationRecord[] = [];
-    const observer = new MutationObserver((r) => records.push(...r));
-    observer.observe(other, { attributeFilter: ['status'], attributeOldValue: true });
+    const trail = statusTrail(other);
     other.remove();
     await oneEvent(other, 'mfe-unmounted');
-    records.push(...observer.takeRecords());
-    expect([...records.map((r) => r.oldValue), other.getAttribute('status')].slice(1)).to.deep.equal(['unmounting', 'idle']);
+    expect(trail()).to.deep.equal(['unmounting', 'idle']);
   });
 
   it('a mount of an already-loaded module that never settles still times out', async () => {
