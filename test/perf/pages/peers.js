@@ -5,6 +5,10 @@ import { N, TRIVIAL, HTML_ENTRY, box, wait, time, check } from './common.js';
 const B = '/node_modules/.cache/mfe-host-bench/';
 await import(TRIVIAL);
 
+/** This run's number: names are new in every run, as 200 new instances are (a runtime's cache of
+ * an app by name would otherwise turn a mount into a reactivation). */
+let run = 0;
+
 const runners = {
   async 'micro-app'() {
     const microApp = (await import(B + 'micro-app.js')).default;
@@ -16,7 +20,7 @@ const runners = {
         const done = [];
         for (let i = 0; i < N; i++) {
           const el = document.createElement('micro-app');
-          el.setAttribute('name', `mapp${i}`);
+          el.setAttribute('name', `mapp${run}-${i}`);
           el.setAttribute('url', HTML_ENTRY);
           done.push(wait(el, 'mounted', 'error'));
           els.push(el);
@@ -42,7 +46,7 @@ const runners = {
         const apps = [];
         for (let i = 0; i < N; i++) {
           const container = b.appendChild(document.createElement('div'));
-          apps.push(loadMicroApp({ name: `qapp${i}`, entry: HTML_ENTRY, container, props: {} }, { sandbox: true }));
+          apps.push(loadMicroApp({ name: `qapp${run}-${i}`, entry: HTML_ENTRY, container, props: {} }, { sandbox: true }));
         }
         await Promise.all(apps.map((a) => a.mountPromise));
         return apps;
@@ -76,9 +80,9 @@ const runners = {
   },
 };
 
-let run;
+let runNow;
 /** Load `peer` into this page (once). */
 export async function setup(peer) {
-  run = await runners[peer]();
+  runNow = await runners[peer]();
 }
-export const once = () => run();
+export const once = () => (run++, runNow());
