@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { discoverLocalMfes, type LocalMfe } from './indie.js';
 import { fetchManifests } from './fragments.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
-import { createShellServer } from './shell.js';
+import { createShellServer, envIs } from './shell.js';
 import { createStaticHandler } from './static.js';
 
 const DEFAULT_PORT = 8080;
@@ -268,9 +268,9 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
     ...(staticDir !== undefined ? { static: staticDir } : {}),
   });
   const locals = localNames.map((n) => `${n}@${local[n]!.version}`).join(', ');
-  // The same reading as createShellServer's (only "true", any case).
-  const proxy = flags.proxy || String(env.MFE_PROXY_ENABLED ?? '').trim().toLowerCase() === 'true';
-  const proxyCache = flags.proxyCache ?? String(env.MFE_PROXY_CACHE ?? '').trim().toLowerCase() !== 'false';
+  // The same reading as createShellServer's.
+  const proxy = flags.proxy || envIs(env, 'MFE_PROXY_ENABLED', 'true');
+  const proxyCache = flags.proxyCache ?? !envIs(env, 'MFE_PROXY_CACHE', 'false');
   const mode = configured
     ? `shell host: ${plural(Object.keys(remotes).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? `, proxy on${proxyCache ? '' : ' (no cache)'}` : ''}`
     : `indie mode: ${locals}`;

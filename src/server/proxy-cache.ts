@@ -14,6 +14,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { typeName } from './remotes.js';
 
 /** The `cache` option of `createProxyHandler`: `false` turns the cache off. */
 export type ProxyCacheOption = false | ProxyCacheLimits;
@@ -72,13 +73,13 @@ export function createProxyCache(option: unknown, who: string): ProxyCache | und
   if (option === false) return undefined;
   const given = option === undefined ? {} : option;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes? }, got ${describe(option)}`);
+    throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes? }, got ${typeName(option)}`);
   }
   const { maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes: entryGiven, now = () => performance.now() } = given as ProxyCacheLimits & { now?: () => number };
   // `now` is for tests only (a fake monotonic clock in ms), so it is not in ProxyCacheLimits.
-  if (!isByteCount(maxBytes)) throw new TypeError(`${who}: "cache.maxBytes" must be a positive integer number of bytes, got ${describe(maxBytes)}`);
+  if (!isByteCount(maxBytes)) throw new TypeError(`${who}: "cache.maxBytes" must be a positive integer number of bytes, got ${typeName(maxBytes)}`);
   if (entryGiven !== undefined && !isByteCount(entryGiven)) {
-    throw new TypeError(`${who}: "cache.maxEntryBytes" must be a positive integer number of bytes, got ${describe(entryGiven)}`);
+    throw new TypeError(`${who}: "cache.maxEntryBytes" must be a positive integer number of bytes, got ${typeName(entryGiven)}`);
   }
   const maxEntryBytes = entryGiven ?? Math.min(DEFAULT_MAX_ENTRY_BYTES, maxBytes);
   if (maxEntryBytes > maxBytes) {
@@ -169,12 +170,8 @@ export class ProxyCache {
       cancel();
       ready();
     };
-    if (waiters === undefined) {
-      // Over already (cannot happen within one tick of begin() failing, but costs nothing).
-      queueMicrotask(done);
-      return () => {};
-    }
-    waiters.add(done);
+    // begin() just said a fetch is under way, so `waiters` is there; the timer bounds the wait anyway.
+    waiters?.add(done);
     timer = setTimeout(done, ms);
     return cancel;
   }
@@ -436,8 +433,3 @@ function isByteCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  return String(value);
-}

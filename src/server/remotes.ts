@@ -369,8 +369,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A short description of a bad value for messages: its JSON (truncated) or its kind. */
-function typeName(value: unknown): string {
+/** A short description of a bad value for messages: its JSON (truncated) or its kind. Also used by the proxy's option checks. */
+export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {

@@ -48,6 +48,10 @@ export interface ShellHandlerOptions {
   local?: Record<string, ShellLocalMfe>;
 }
 
+/** Whether `env[name]` says `value` (`true`/`false`, in any case, spaces around ignored). Also read by the CLI. */
+export const envIs = (env: NodeJS.ProcessEnv, name: string, value: 'true' | 'false'): boolean =>
+  String(env[name] ?? '').trim().toLowerCase() === value;
+
 /** Options of {@link createShellServer}. */
 export interface ShellServerOptions extends ShellHandlerOptions {
   /**
@@ -146,8 +150,8 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
  */
 export function createShellServer(opts: ShellServerOptions): Server {
   const env = opts.env ?? process.env;
-  const proxy = opts.proxy ?? String(env.MFE_PROXY_ENABLED ?? '').trim().toLowerCase() === 'true';
-  const cacheOff = String(env.MFE_PROXY_CACHE ?? '').trim().toLowerCase() === 'false';
+  const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
+  const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
   const handler = createShellHandler({ ...opts, proxy, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
   const server = createServer((req, res) => {
     try {

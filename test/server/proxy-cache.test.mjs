@@ -700,16 +700,16 @@ describe('options', () => {
 
   test('bad cache options throw a TypeError naming the option', () => {
     const bad = [
-      [true, /"cache" must be false or \{ maxBytes\?, maxEntryBytes\? \}, got true/],
+      [true, /"cache" must be false or \{ maxBytes\?, maxEntryBytes\? \}, got boolean true/],
       [null, /"cache" must be false or/],
-      ['yes', /"cache" must be false or .*got "yes"/],
+      ['yes', /"cache" must be false or .*got string "yes"/],
       [[], /"cache" must be false or .*got an array/],
-      [{ maxBytes: 0 }, /"cache.maxBytes" must be a positive integer number of bytes, got 0/],
+      [{ maxBytes: 0 }, /"cache.maxBytes" must be a positive integer number of bytes, got number 0/],
       [{ maxBytes: -1 }, /"cache.maxBytes"/],
       [{ maxBytes: 1.5 }, /"cache.maxBytes"/],
       [{ maxBytes: NaN }, /"cache.maxBytes"/],
       [{ maxBytes: Infinity }, /"cache.maxBytes"/],
-      [{ maxBytes: '1000' }, /"cache.maxBytes" .*got "1000"/],
+      [{ maxBytes: '1000' }, /"cache.maxBytes" .*got string "1000"/],
       [{ maxEntryBytes: 0 }, /"cache.maxEntryBytes"/],
       [{ maxBytes: 100, maxEntryBytes: 200 }, /"cache.maxEntryBytes" \(200\) must not exceed "cache.maxBytes" \(100\)/],
     ];
