@@ -37,6 +37,21 @@ export async function host(src: string, attrs: Record<string, string> = {}): Pro
   return el;
 }
 
+/**
+ * An <mfe-host> of a new `gated.js` scenario with no light DOM, connected; resolves once its
+ * `mount` is under way and waiting for `openGate(src)`.
+ */
+export async function gatedMount(): Promise<[MfeHost, string]> {
+  const src = scenario('gated');
+  const el = document.createElement('mfe-host');
+  el.src = src;
+  const loaded = oneEvent(el, 'mfe-loaded');
+  (await fixture(html`<div></div>`)).append(el);
+  // mount() is called in the same turn as mfe-loaded: once this resolves, it has started.
+  await loaded;
+  return [el, src];
+}
+
 /** Wait for the next `mfe-error` on `el` and return its detail. */
 export const nextError = async (el: HTMLElement): Promise<MfeErrorDetail> =>
   (await oneEvent(el, 'mfe-error')).detail as MfeErrorDetail;

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { MfeHost, define } from '../../src/index.js';
 import type { MfeErrorDetail, MfeMountedDetail, MountContext } from '../../src/index.js';
-import { host, logOf, nextError, openGate, scenario, uid, quiet } from '../helpers.js';
+import { gatedMount, host, logOf, nextError, openGate, scenario, uid, quiet } from '../helpers.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -163,13 +163,8 @@ describe('<mfe-host> element', () => {
   it('shows light DOM added after it connected: loading, default and error content', async () => {
     // Connected with no children (as an HTML parser connects it before its children, or a
     // script that appends them later): the slots come with the first light DOM.
-    const src = scenario('gated');
-    const el = document.createElement('mfe-host');
-    el.src = src;
-    const loaded = oneEvent(el, 'mfe-loaded');
-    (await fixture(html`<div></div>`)).append(el);
+    const [el, src] = await gatedMount();
     const visible = (id: string): boolean => (el.querySelector(`#${id}`) as HTMLElement).getClientRects().length > 0;
-    await loaded;
     expect(el.status).to.equal('mounting');
     el.insertAdjacentHTML('beforeend', '<p id="late-ssr">markup</p><span slot="loading" id="late-spin">…</span>');
     await Promise.resolve(); // the MutationObserver's microtask

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { configure, setContext } from '../../src/index.js';
 import type { MfeErrorDetail, MfeHost } from '../../src/index.js';
-import { host, logOf, openGate, scenario, statusTrail, uid, quiet } from '../helpers.js';
+import { gatedMount, host, logOf, openGate, scenario, statusTrail, uid, quiet } from '../helpers.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -116,12 +116,15 @@ describe('lifecycle', () => {
     el.timeout = 50;
     const failed = oneEvent(el, 'mfe-error');
     const unmounted = oneEvent(el, 'mfe-unmounted');
+    const trail = statusTrail(el);
     const parent = el.parentElement!;
     el.remove();
     const detail = (await failed).detail as MfeErrorDetail;
     expect(detail.phase).to.equal('unmount');
     expect(detail.error.message).to.contain('timed out after 50 ms');
     await unmounted;
+    // An unmount that is waited for shows as `unmounting` on the attribute too.
+    expect(trail()).to.deep.equal(['unmounting', 'idle']);
     expect(el.status).to.equal('idle');
     expect(el.shadowRoot!.querySelector('[part=content]')).to.equal(null);
     parent.append(el);
@@ -235,27 +238,15 @@ describe('lifecycle', () => {
     expect(logOf(src)).to.deep.equal(['bootstrap', 'mount', 'mount']);
   });
 
-  it('writes mounting and unmounting to the attribute while a mount or unmount is waited for', async () => {
-    const src = scenario('gated');
-    const el = document.createElement('mfe-host');
-    el.src = src;
-    const loaded = oneEvent(el, 'mfe-loaded');
-    (await fixture(html`<div></div>`)).append(el);
-    await loaded;
-    await Promise.resolve();
+  it('writes mounting to the attribute while a mount is waited for, and hides the half-mounted MFE', async () => {
+    const [el, src] = await gatedMount();
     expect([el.status, el.getAttribute('status')]).to.deep.equal(['mounting', 'mounting']);
     const container = el.shadowRoot!.querySelector('[part=content]') as HTMLElement;
-    expect(container.getClientRects().length, 'the half-mounted MFE is hidden, light DOM or not').to.equal(0);
+    expect(container.getClientRects().length, 'hidden, with no light DOM too').to.equal(0);
     openGate(src);
     await oneEvent(el, 'mfe-mounted');
     expect(el.getAttribute('status')).to.equal('mounted');
     expect(container.getClientRects().length).to.be.greaterThan(0);
-    const other = await host(scenario('unmount-hangs'));
-    other.timeout = 50; // after mounting: the unmount that never settles times out
-    const trail = statusTrail(other);
-    other.remove();
-    await oneEvent(other, 'mfe-unmounted');
-    expect(trail()).to.deep.equal(['unmounting', 'idle']);
   });
 
   it('a mount of an already-loaded module that never settles still times out', async () => {
