@@ -297,14 +297,12 @@ export class MfeHost extends HTMLElement {
   });
 
   /** Put the slots in (once), before whatever the shadow root holds. */
-  #slotted(): HTMLCollectionOf<HTMLSlotElement> {
-    if (!this.#slots) {
-      this.#root!.prepend(slotsTemplate.content.cloneNode(true));
-      // Live, but its first four children are always the slots.
-      this.#slots = this.#root!.children as HTMLCollectionOf<HTMLSlotElement>;
-      this.#render();
-    }
-    return this.#slots;
+  #slotted(): void {
+    if (this.#slots) return;
+    this.#root!.prepend(slotsTemplate.content.cloneNode(true));
+    // Live, but its first four children are always the slots.
+    this.#slots = this.#root!.children as HTMLCollectionOf<HTMLSlotElement>;
+    this.#render();
   }
 
   /**
