@@ -32,3 +32,38 @@ export const check = (root, what) => {
   const n = rendered(root);
   if (n !== N) throw new Error(`${what}: ${n} of ${N} instances rendered`);
 };
+
+/**
+ * One run of a scenario: `mountAll(box)` puts N instances into a fresh box (timed), all N must
+ * have rendered, then `unmountAll(whatMountAllReturned, box)` takes them down (timed).
+ */
+export async function measure(what, mountAll, unmountAll) {
+  const b = box();
+  const [mount, state] = await time(() => mountAll(b));
+  check(b, what);
+  const [unmount] = await time(() => unmountAll(state, b));
+  b.remove();
+  return { mount, unmount };
+}
+
+/**
+ * `measure` for a runtime that is an element: N elements from `make(i)`, appended at once, are
+ * mounted once each has fired `mounted` (rejected by `failed`); removing the box unmounts them,
+ * once each has fired `unmounted`.
+ */
+export const measureElements = (what, make, { mounted, failed, unmounted }) =>
+  measure(
+    what,
+    async (b) => {
+      const els = Array.from({ length: N }, (_, i) => make(i));
+      const done = els.map((el) => wait(el, mounted, failed));
+      b.append(...els);
+      await Promise.all(done);
+      return els;
+    },
+    async (els, b) => {
+      const done = els.map((el) => wait(el, unmounted, failed));
+      b.remove();
+      await Promise.all(done);
+    },
+  );

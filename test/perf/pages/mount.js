@@ -1,62 +1,50 @@
 // Row 2: 200 <mfe-host> of a cached trivial MFE vs a hand-written import() + attachShadow + mount;
 // row 3's single-spa parcels run in this page too, interleaved with them (same page, same state).
 import { configure } from '/dist/browser/mfe-host.min.js';
-import { N, TRIVIAL, box, wait, time, check } from './common.js';
+import { N, TRIVIAL, measure, measureElements } from './common.js';
 
 const trivial = await import(TRIVIAL); // already cached for everyone
 
 configure({ remotes: { trivial: TRIVIAL } });
 
 /** `<mfe-host src>` (or, with `name`, `<mfe-host name>` through `configure({ remotes })`). */
-export async function host(name) {
-  const b = box();
-  const [mount, els] = await time(async () => {
-    const els = [];
-    const done = [];
-    for (let i = 0; i < N; i++) {
+export const host = (name) =>
+  measureElements(
+    'mfe-host',
+    () => {
       const el = document.createElement('mfe-host');
       if (name) el.setAttribute('name', name);
       else el.setAttribute('src', TRIVIAL);
-      done.push(wait(el, 'mfe-mounted', 'mfe-error'));
-      els.push(el);
-    }
-    b.append(...els);
-    await Promise.all(done);
-    return els;
-  });
-  check(b, 'mfe-host');
-  const [unmount] = await time(async () => {
-    const done = els.map((el) => wait(el, 'mfe-unmounted', 'mfe-error'));
-    b.remove();
-    await Promise.all(done);
-  });
-  return { mount, unmount };
-}
+      return el;
+    },
+    { mounted: 'mfe-mounted', failed: 'mfe-error', unmounted: 'mfe-unmounted' },
+  );
 export const hostByName = () => host('trivial');
 
-export async function baseline() {
-  const b = box();
-  const one = async () => {
-    const m = await import(TRIVIAL);
-    const d = document.createElement('div');
-    b.append(d);
-    const host = document.createElement('div');
-    d.attachShadow({ mode: 'open' }).append(host);
-    const ctx = { host, props: {} };
-    await m.mount(ctx);
-    return [m, d, ctx];
-  };
-  const [mount, all] = await time(() => Promise.all(Array.from({ length: N }, one)));
-  check(b, 'baseline');
-  const [unmount] = await time(() =>
-    Promise.all(all.map(async ([m, d, ctx]) => {
-      await m.unmount(ctx);
-      d.remove();
-    })),
+/** By hand: `import()` + `attachShadow` + `mount` per instance (then `unmount` + remove). */
+export const baseline = () =>
+  measure(
+    'baseline',
+    (b) =>
+      Promise.all(
+        Array.from({ length: N }, async () => {
+          const m = await import(TRIVIAL);
+          const d = b.appendChild(document.createElement('div'));
+          const host = document.createElement('div');
+          d.attachShadow({ mode: 'open' }).append(host);
+          const ctx = { host, props: {} };
+          await m.mount(ctx);
+          return [m, d, ctx];
+        }),
+      ),
+    (all) =>
+      Promise.all(
+        all.map(async ([m, d, ctx]) => {
+          await m.unmount(ctx);
+          d.remove();
+        }),
+      ),
   );
-  b.remove();
-  return { mount, unmount };
-}
 
 /** single-spa, when `npm run bench` could bundle it (see peers.js for the others). */
 const ss = await import('/node_modules/.cache/mfe-host-bench/single-spa.js').catch(() => undefined);
@@ -69,22 +57,16 @@ const parcel = {
   unmount: async (p) => trivial.unmount({ host: p.domElement, props: p }),
 };
 
-export async function singleSpa() {
-  const b = box();
-  const [mount, parcels] = await time(async () => {
-    const parcels = [];
-    for (let i = 0; i < N; i++) {
-      const domElement = b.appendChild(document.createElement('div'));
-      parcels.push(ss.mountRootParcel(parcel, { domElement }));
-    }
-    await Promise.all(parcels.map((p) => p.mountPromise));
-    return parcels;
-  });
-  check(b, 'single-spa');
-  const [unmount] = await time(() => Promise.all(parcels.map((p) => p.unmount())));
-  b.remove();
-  return { mount, unmount };
-}
+export const singleSpa = () =>
+  measure(
+    'single-spa',
+    async (b) => {
+      const parcels = Array.from({ length: N }, () => ss.mountRootParcel(parcel, { domElement: b.appendChild(document.createElement('div')) }));
+      await Promise.all(parcels.map((p) => p.mountPromise));
+      return parcels;
+    },
+    (parcels) => Promise.all(parcels.map((p) => p.unmount())),
+  );
 export const hasSingleSpa = () => !!ss;
 
 /**
@@ -107,25 +89,4 @@ class Bare extends HTMLElement {
 }
 customElements.define('bench-bare', Bare);
 
-export async function floor() {
-  const b = box();
-  const [mount, els] = await time(async () => {
-    const els = [];
-    const done = [];
-    for (let i = 0; i < N; i++) {
-      const el = document.createElement('bench-bare');
-      done.push(wait(el, 'bare-mounted'));
-      els.push(el);
-    }
-    b.append(...els);
-    await Promise.all(done);
-    return els;
-  });
-  check(b, 'floor');
-  const [unmount] = await time(async () => {
-    const done = els.map((el) => wait(el, 'bare-unmounted'));
-    b.remove();
-    await Promise.all(done);
-  });
-  return { mount, unmount };
-}
+export const floor = () => measureElements('floor', () => document.createElement('bench-bare'), { mounted: 'bare-mounted', unmounted: 'bare-unmounted' });
