@@ -74,6 +74,16 @@ export const nextReport = (re: RegExp): Promise<Error> =>
     addEventListener('error', onError);
   });
 
+/** Connects a new <mfe-host> with `props` set; resolves once it mounted, with every value its `status` attribute took. */
+export async function mountTrail(props: Partial<Pick<MfeHost, 'src' | 'name'>>): Promise<[MfeHost, (string | null)[]]> {
+  const el = Object.assign(document.createElement('mfe-host'), props);
+  const trail = statusTrail(el);
+  const mounted = oneEvent(el, 'mfe-mounted');
+  (await fixture(html`<div></div>`)).append(el);
+  await mounted;
+  return [el, trail()];
+}
+
 /**
  * Records every value `el`'s `status` attribute takes from now on; call the result to stop and
  * get them, the current one last.

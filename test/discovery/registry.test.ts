@@ -1,6 +1,6 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { configure, registry } from '../../src/index.js';
-import { host, logOf, nextError, scenario, statusTrail, uid, quiet } from '../helpers.js';
+import { host, logOf, mountTrail, nextError, scenario, uid, quiet } from '../helpers.js';
 import type { MfeHost } from '../../src/index.js';
 
 addEventListener('mfe-error', quiet);
@@ -63,16 +63,7 @@ describe('registry (configure({ remotes }))', () => {
     const second = scenario('counter');
     configure({ remotes: { [name]: first } });
     await host('', { name });
-    /** Mounts a new element by `name`; every value its status attribute took. */
-    const mount = async (): Promise<[MfeHost, (string | null)[]]> => {
-      const el = document.createElement('mfe-host');
-      el.name = name;
-      const trail = statusTrail(el);
-      const mounted = oneEvent(el, 'mfe-mounted');
-      (await fixture(html`<div></div>`)).append(el);
-      await mounted;
-      return [el, trail()];
-    };
+    const mount = (): Promise<[MfeHost, (string | null)[]]> => mountTrail({ name });
     const [el, values] = await mount();
     expect(values, 'no loading step').to.deep.equal(['mounted']);
     expect(el.shadowRoot!.textContent).to.contain('hello');

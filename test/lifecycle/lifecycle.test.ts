@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { configure, setContext } from '../../src/index.js';
 import type { MfeErrorDetail, MfeHost } from '../../src/index.js';
-import { gatedMount, host, logOf, openGate, scenario, statusTrail, uid, quiet } from '../helpers.js';
+import { gatedMount, host, logOf, mountTrail, openGate, scenario, statusTrail, uid, quiet } from '../helpers.js';
 
 addEventListener('mfe-error', quiet);
 
@@ -226,15 +226,9 @@ describe('lifecycle', () => {
   it('a module that is already loaded mounts without a loading step', async () => {
     const src = scenario('happy');
     await host(src);
-    const el = document.createElement('mfe-host');
-    el.src = src;
-    const trail = statusTrail(el);
-    const mounted = oneEvent(el, 'mfe-mounted');
-    (await fixture(html`<div></div>`)).append(el);
-    await mounted;
-    await el.settled;
+    const [, trail] = await mountTrail({ src });
     // A `mount` that returns at once leaves `mounting` unwritten: it never lasted past the task.
-    expect(trail()).to.deep.equal(['mounted']);
+    expect(trail).to.deep.equal(['mounted']);
     expect(logOf(src)).to.deep.equal(['bootstrap', 'mount', 'mount']);
   });
 
