@@ -90,3 +90,70 @@ class Bare extends HTMLElement {
 customElements.define('bench-bare', Bare);
 
 export const floor = () => measureElements('floor', () => document.createElement('bench-bare'), { mounted: 'bare-mounted', unmounted: 'bare-unmounted' });
+
+/**
+ * The floor under api.md's contract: the bare element above plus only the DOM work the contract
+ * asks of every mount, done as cheaply as it can be. An observed `src` attribute, a scoped
+ * registry (where the engine has them) and a container made in it, `mfe-loaded` (mfe-host fires
+ * it at every mount) and `mfe-mounted` (bubbling, composed, with `detail` and `timing`: two clock
+ * reads), the reflected `status`; at unmount, one task's wait (moving an element in a task must
+ * not unmount it), `status` and `mfe-unmounted`. No host sheet, `part`, error handling, timeouts,
+ * props, context, slots or registry lookups: what is left of mfe-host's cost above this is its own.
+ */
+const init = (detail) => ({ detail, bubbles: true, composed: true, cancelable: true });
+const Registry = (() => {
+  try {
+    new CustomElementRegistry();
+    return CustomElementRegistry;
+  } catch {}
+})();
+class Contract extends HTMLElement {
+  static observedAttributes = ['src'];
+  attributeChangedCallback(_n, _o, v) {
+    this.src = v;
+  }
+  connectedCallback() {
+    if (this.ctx) return;
+    const root = this.attachShadow({ mode: 'open' });
+    queueMicrotask(() => {
+      let t = performance.now();
+      const detail = { name: '', entry: this.src };
+      this.dispatchEvent(new CustomEvent('contract-loaded', init(detail)));
+      const host = Registry ? document.createElement('div', { customElementRegistry: new Registry() }) : document.createElement('div');
+      root.append(host);
+      this.ctx = { host, props: {} };
+      trivial.mount(this.ctx);
+      this.setAttribute('status', 'mounted');
+      t = performance.now() - t;
+      this.dispatchEvent(new CustomEvent('contract-mounted', init({ ...detail, timing: { resolve: 0, load: 0, mount: t } })));
+    });
+  }
+  disconnectedCallback() {
+    // One task for every element removed in this one.
+    if (!gone.size)
+      setTimeout(() => {
+        for (const el of gone) if (!el.isConnected) el.unmount();
+        gone.clear();
+      });
+    gone.add(this);
+  }
+  unmount() {
+    trivial.unmount(this.ctx);
+    this.ctx.host.remove();
+    this.setAttribute('status', 'idle');
+    this.dispatchEvent(new CustomEvent('contract-unmounted', init({ name: '', entry: this.src })));
+  }
+}
+const gone = new Set();
+customElements.define('bench-contract', Contract);
+
+export const contract = () =>
+  measureElements(
+    'contract floor',
+    () => {
+      const el = document.createElement('bench-contract');
+      el.setAttribute('src', TRIVIAL);
+      return el;
+    },
+    { mounted: 'contract-mounted', unmounted: 'contract-unmounted' },
+  );
