@@ -255,10 +255,30 @@ function merge(list: Source[]): Merged {
   return { remotes, problems, at };
 }
 
-/** What the merged manifest was built from: the configuration and the inline scripts. */
+/** A number per inline manifest script seen, and how many edits were made to any of them. */
+const ids = new WeakMap<HTMLScriptElement, number>();
+let seen = 0;
+let edits = 0;
+/** Edits to the inline manifest scripts (their text, `src`, `type`) bump `edits`. */
+const watcher = new MutationObserver(() => edits++);
+
+/**
+ * What the merged manifest was built from: the configuration, which inline scripts there are,
+ * and whether any of them was edited. Their text is not read (it was, at every resolve: linear
+ * in the manifest's size for every element mounted by name); pending edits are taken
+ * synchronously, so an edit is seen by a resolve in the same task.
+ */
 const keyNow = (): string => {
-  let key = '' + state.generation;
-  for (const s of inlineManifests()) key += '\n' + (s.hasAttribute('src') ? '\0' + s.src : s.textContent);
+  if (watcher.takeRecords().length) edits++;
+  let key = state.generation + ' ' + edits;
+  for (const s of inlineManifests()) {
+    let id = ids.get(s);
+    if (id === undefined) {
+      ids.set(s, (id = ++seen));
+      watcher.observe(s, { characterData: true, childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'type'] });
+    }
+    key += ' ' + id;
+  }
   return key;
 };
 

@@ -180,6 +180,40 @@ describe('manifest sources and precedence', () => {
     expect(await rejection(registry.resolve(name))).to.equal(`no remote named "${name}" is configured`);
   });
 
+  it('an inline script edited in place is seen by the next resolve, even in the same task; its text is read only then', async () => {
+    const name = `edit-${uid()}`;
+    const s = document.createElement('script');
+    s.type = 'application/mfe-manifest+json';
+    s.textContent = JSON.stringify({ [name]: '/one.js' });
+    // Count the reads of its text (the key of the merged manifest used to read it at every resolve).
+    let reads = 0;
+    const text = Object.getOwnPropertyDescriptor(Node.prototype, 'textContent')!;
+    Object.defineProperty(s, 'textContent', { get: () => (reads++, text.get!.call(s)), set: (v: string) => text.set!.call(s, v) });
+    document.head.append(s);
+    try {
+      expect((await registry.resolve(name)).entry).to.equal(at('/one.js'));
+      const after = reads;
+      await registry.resolve(name);
+      await registry.resolve(name);
+      expect(reads, 'resolving again does not read the text').to.equal(after);
+      // The text node edited, then a resolve in the same task.
+      (s.firstChild as Text).data = JSON.stringify({ [name]: '/two.js' });
+      const two = registry.resolve(name);
+      expect((await two).entry).to.equal(at('/two.js'));
+      // Its text replaced, then its src= set: each is a new manifest.
+      s.textContent = JSON.stringify({ [name]: '/three.js' });
+      expect((await registry.resolve(name)).entry).to.equal(at('/three.js'));
+      s.src = fixtureUrl('inline-src.json');
+      expect(await rejection(registry.resolve(name))).to.equal(`no remote named "${name}" is configured`);
+      s.removeAttribute('src');
+      // No longer a manifest once its type changes.
+      s.type = 'application/json';
+      expect(await rejection(registry.resolve(name))).to.equal(`no remote named "${name}" is configured`);
+    } finally {
+      s.remove();
+    }
+  });
+
   it('configure({ manifest }) takes an object, with URLs relative to the page', async () => {
     const name = `obj-${uid()}`;
     configure({ manifest: { [name]: { entry: 'rel/obj.js', version: '9' } } });
