@@ -155,5 +155,6 @@ export const contract = () =>
       el.setAttribute('src', TRIVIAL);
       return el;
     },
-    { mounted: 'contract-mounted', unmounted: 'contract-unmounted' },
+    // A `failed` listener too, as the bench gives mfe-host (it never fires).
+    { mounted: 'contract-mounted', failed: 'contract-error', unmounted: 'contract-unmounted' },
   );
