@@ -302,10 +302,15 @@ if (want(6)) {
   const { execFileSync } = await import('node:child_process');
   const { availableParallelism } = await import('node:os');
   let pin = availableParallelism() >= 2 && process.env.BENCH_PIN !== '0';
-  const mask = pin ? String(execFileSync('taskset', ['-p', String(process.pid)], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split(':').pop()).trim() : '';
+  /** This process's affinity before, to put back (taskset prints "…'s current affinity mask: 3"). */
+  let mask = '';
   try {
-    if (pin) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    if (pin) {
+      mask = String(execFileSync('taskset', ['-p', String(process.pid)], { stdio: ['ignore', 'pipe', 'ignore'] })).split(':').pop().trim();
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    }
   } catch {
+    // No taskset (or not allowed): run unpinned.
     pin = false;
   }
   log(pin ? 'proxy: servers on core 1, autocannon on core 0' : 'proxy: not pinned to cores');
@@ -362,7 +367,9 @@ if (want(6)) {
       c.removeAllListeners('exit');
       c.kill();
     }
-    if (pin) execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' });
+    try {
+      if (pin) execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' });
+    } catch {}
   }
 }
 
