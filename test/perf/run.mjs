@@ -149,16 +149,15 @@ try {
       const r = paired(hostTimes[k], baseTimes[k]);
       row(`2 ${k} 200 (÷ import+attachShadow+${k})`, ms(hostTimes[k]), ms(baseTimes[k]), x(r), '≤ 0.50×', r <= 0.5);
     }
-    for (const k of ['mount', 'unmount'])
-      row(`2 ${k} 200 by name (÷ same baseline)`, ms(nameTimes[k]), ms(baseTimes[k]), x(paired(nameTimes[k], baseTimes[k])), 'report');
-    // What no runtime with an element and a shadow root per instance can go below, and what no
-    // runtime that keeps api.md's contract can go below (see mount.js).
-    for (const k of ['mount', 'unmount'])
-      row(`2 floor: bare element ${k} 200 (÷ same baseline)`, ms(floorTimes[k]), ms(baseTimes[k]), x(paired(floorTimes[k], baseTimes[k])), 'report');
-    for (const k of ['mount', 'unmount'])
-      row(`2 contract floor ${k} 200 (÷ same baseline)`, ms(contractTimes[k]), ms(baseTimes[k]), x(paired(contractTimes[k], baseTimes[k])), 'report');
-    for (const k of ['mount', 'unmount'])
-      row(`2 ${k} 200: mfe-host ÷ contract floor (its own cost)`, ms(hostTimes[k]), ms(contractTimes[k]), x(paired(hostTimes[k], contractTimes[k])), 'report');
+    // By name; what no runtime with an element and a shadow root per instance can go below; what
+    // no runtime that keeps api.md's contract can go below (see mount.js); mfe-host above that.
+    const reports = [
+      [nameTimes, baseTimes, (k) => `2 ${k} 200 by name (÷ same baseline)`],
+      [floorTimes, baseTimes, (k) => `2 floor: bare element ${k} 200 (÷ same baseline)`],
+      [contractTimes, baseTimes, (k) => `2 contract floor ${k} 200 (÷ same baseline)`],
+      [hostTimes, contractTimes, (k) => `2 ${k} 200: mfe-host ÷ contract floor (its own cost)`],
+    ];
+    for (const [a, b, label] of reports) for (const k of ['mount', 'unmount']) row(label(k), ms(a[k]), ms(b[k]), x(paired(a[k], b[k])), 'report');
     if (spa)
       row('3 mount 200: single-spa ÷ contract floor', ms(contractTimes.mount), ms(spaTimes.mount), x(paired(spaTimes.mount, contractTimes.mount)), 'report');
     await page.close();
@@ -297,8 +296,8 @@ if (want(6)) {
   const script = fileURLToPath(new URL('./proxy-server.mjs', import.meta.url));
   const children = [];
   // On a machine with two cores or more, the servers get one core and autocannon (this process)
-  // another, where taskset is at hand: otherwise the scheduler now and then puts the load
-  // generator on the server's core, and the ratio swung from 0.71 to 1.01 between runs.
+  // another, where taskset is at hand, so neither side shares a core with the load generator.
+  // (What steadied the ratio, 0.71–1.14× from run to run before, was the rounds below.)
   const { execFileSync } = await import('node:child_process');
   const { availableParallelism } = await import('node:os');
   let pin = availableParallelism() >= 2 && process.env.BENCH_PIN !== '0';
