@@ -7,8 +7,8 @@
  * moves its entry to the end.
  *
  * Which requests may use it: a versioned route and GET or HEAD (the proxy's checks), no
- * `Range`, no credentials going upstream ({@link ProxyCache.eligible}). Which answers may be
- * kept: {@link Fill.accept}. Keys are the target URL the proxy built and checked (it lies in
+ * `Range`, and no `passthroughHeaders` header going upstream ({@link ProxyCache.eligible}).
+ * Which answers may be kept: {@link Fill.accept}. Keys are the target URL the proxy built and checked (it lies in
  * the route's folder, so it names the route too), plus the request's `Accept-Encoding` when the
  * answer varies on it; never the Host header or anything else the client sends.
  */
@@ -42,6 +42,14 @@ const DEFAULT_MAX_BYTES = 64 * MIB;
 const DEFAULT_MAX_ENTRY_BYTES = 8 * MIB;
 /** Rough cost of an entry beyond its body and headers (the entry object, Map slot, buffer header). */
 const ENTRY_OVERHEAD = 200;
+/**
+ * Request headers the proxy forwards by default that a stored answer may be shared across:
+ * `Accept-Encoding` is part of the key when the answer varies on it, the conditionals are
+ * answered from the entry (`304`), and an upstream whose answer depends on `Accept`,
+ * `Accept-Language` or `User-Agent` must say so in `Vary` (then nothing is stored). Any other
+ * forwarded header (a `passthroughHeaders` entry) makes the request bypass the cache.
+ */
+const NEUTRAL_REQUEST_HEADERS = new Set(['accept', 'accept-encoding', 'accept-language', 'if-modified-since', 'if-none-match', 'user-agent']);
 /** `Cache-Control` directives that forbid a shared cache to store (or reuse without asking). */
 const FORBIDDING = new Set(['no-store', 'private', 'no-cache']);
 /** Headers a `304` carries (RFC 9110 §15.4.5), when the stored response has them. */
@@ -106,18 +114,22 @@ export class ProxyCache {
 
   /**
    * Whether a request may be answered from (and fill) the cache, given the headers that would
-   * go upstream: not for a range (a part is not the whole), and not when credentials go
-   * upstream (the answer may be that user's). Route and method are the proxy's checks.
+   * go upstream: not for a range (a part is not the whole), and not when any header goes
+   * upstream besides the proxy's own defaults ({@link NEUTRAL_REQUEST_HEADERS}). Every
+   * `passthroughHeaders` entry the request carries (`Cookie`, `Authorization`, but just as well
+   * `X-Api-Key` or a tenant header) may change the answer without the upstream saying so in
+   * `Vary`: such a request neither reads nor fills the shared cache. Keying by the header's
+   * value instead would keep one copy per user or key, and still hand a response fetched with
+   * a key to every request carrying that key without asking the upstream whether the key is
+   * still good; bypassing is simpler and safe. Route and method are the proxy's checks.
    */
   static eligible(req: IncomingMessage, forwarded: Readonly<Record<string, unknown>>): boolean {
     const h = req.headers;
-    return (
-      h.range === undefined &&
-      h['if-range'] === undefined &&
-      forwarded.cookie === undefined &&
-      forwarded.authorization === undefined &&
-      forwarded['proxy-authorization'] === undefined
-    );
+    if (h.range !== undefined || h['if-range'] !== undefined) return false;
+    for (const name in forwarded) {
+      if (!NEUTRAL_REQUEST_HEADERS.has(name.toLowerCase())) return false;
+    }
+    return true;
   }
 
   /**

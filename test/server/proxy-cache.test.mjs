@@ -316,6 +316,43 @@ describe('never stored', () => {
     });
   });
 
+  test('any passthrough header on the request (x-api-key) bypasses the cache: one key never answers another', async () => {
+    // The upstream answers per key without saying so in Vary, as API gateways do.
+    const f = custom((req, res) => {
+      const body = `key=${req.headers['x-api-key'] ?? 'none'}`;
+      res.writeHead(200, { 'cache-control': 'public, max-age=60', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+    await withServer(proxy({ passthroughHeaders: ['X-Api-Key'] }), async (base) => {
+      const one = await raw(base, f.path, { headers: { 'x-api-key': 'k1' } });
+      assert.equal(one.body.toString(), 'key=k1');
+      const none = await raw(base, f.path);
+      assert.equal(none.body.toString(), 'key=none', "a response fetched with k1 is not served to a request without a key");
+      assert.equal(none.headers.age, undefined);
+      const two = await raw(base, f.path, { headers: { 'x-api-key': 'k2' } });
+      assert.equal(two.body.toString(), 'key=k2', 'nor to one with another key');
+      assert.equal(two.headers.age, undefined, 'not answered from the entry stored without a key either');
+      assert.equal(f.hits(), 3);
+      const again = await raw(base, f.path, { headers: { 'x-api-key': 'k1' } });
+      assert.equal(again.body.toString(), 'key=k1');
+      assert.equal(f.hits(), 4, 'a keyed request was never stored');
+      assert.equal((await raw(base, f.path)).headers.age, '0', 'the keyless answer was stored and is shared');
+      assert.equal(f.hits(), 4);
+    });
+  });
+
+  test('a passthrough header the request does not carry leaves it cacheable; a header that is not forwarded does not matter', async () => {
+    const f = file();
+    await withServer(proxy({ passthroughHeaders: ['x-api-key', 'x-tenant'] }), async (base) => {
+      await raw(base, f.path, { headers: { 'x-other': 'a' } });
+      const hit = await raw(base, f.path, { headers: { 'x-other': 'b' } });
+      assert.equal(hit.headers.age, '0');
+      assert.equal(f.hits(), 1);
+      assert.equal((await raw(base, f.path, { headers: { 'x-tenant': 't1' } })).headers.age, undefined);
+      assert.equal(f.hits(), 2);
+      assert.equal(received.at(-1).headers['x-tenant'], 't1');
+    });
+  });
+
   test('credentials that are not forwarded do not matter: the upstream never sees them', async () => {
     const f = file();
     await withServer(proxy(), async (base) => {
