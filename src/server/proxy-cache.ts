@@ -14,6 +14,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
 import { typeName } from './remotes.js';
 
 /** The `cache` option of `createProxyHandler`: `false` turns the cache off. */
@@ -296,12 +297,16 @@ export class ProxyCache {
 }
 
 /**
- * One upstream response being recorded for the cache while it streams to the first client.
- * Every path ends in exactly one of {@link end} (stored, if complete) or {@link abandon}, and
- * both release the requests waiting for it; calls after that are ignored.
+ * One upstream response being recorded for the cache. The upstream's body is piped into
+ * {@link relay}, which records it as fast as the upstream sends, whatever the first client's
+ * pace, and streams the recording to that client at the client's own pace: a slow first
+ * client no longer holds the fetch (and so every request waiting for it). Every path ends in
+ * exactly one of {@link end} (stored, if complete) or {@link abandon}, and both release the
+ * requests waiting for it; calls after that are ignored.
  */
 export class Fill {
   #done = false;
+  #relay: Relay | undefined;
   #chunks: Buffer[] = [];
   #bytes = 0;
   #storeKey = '';
@@ -349,15 +354,34 @@ export class Fill {
     return true;
   }
 
-  /** Records a chunk of the body; past `maxEntryBytes` (or the cache's budget) the fill is abandoned. */
-  write(chunk: Buffer): void {
-    if (this.#done) return;
+  /**
+   * The stream to pipe the upstream's body into, in place of the client's response, once
+   * {@link accept} said yes. While recording, it takes every chunk at once (the upstream is
+   * never paced by the client; the recording is bounded by `maxEntryBytes` and `maxBytes`)
+   * and writes the recording to `res` with backpressure of its own. Once the recording stops
+   * (the body passed `maxEntryBytes` or the budget, or was refused), the client still gets
+   * every byte: what was recorded and not yet sent stays accounted until sent, and from then on
+   * the upstream waits for the client as with a plain `pipe`. It ends `res` after the last
+   * byte; a client that goes away destroys it.
+   */
+  relay(res: ServerResponse): Writable {
+    this.#relay = new Relay(this, this.cache, res);
+    return this.#relay;
+  }
+
+  /**
+   * Records a chunk of the body; past `maxEntryBytes` (or the cache's budget) the fill is
+   * abandoned. Returns whether the chunk was recorded (for {@link Relay}).
+   */
+  write(chunk: Buffer): boolean {
+    if (this.#done) return false;
     if (this.#bytes + chunk.length > this.cache.maxEntryBytes || !this.cache.reserve(chunk.length + CHUNK_OVERHEAD)) {
       this.abandon();
-      return;
+      return false;
     }
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
+    return true;
   }
 
   /**
@@ -377,6 +401,8 @@ export class Fill {
     const body = Buffer.allocUnsafeSlow(this.#bytes);
     let offset = 0;
     for (const chunk of this.#chunks) offset += chunk.copy(body, offset);
+    // A first client still behind reads the rest from the stored body, not from the chunks.
+    this.#relay?.rebase(body);
     const headers: Record<string, string | string[]> = { ...this.#headers, 'content-length': String(body.length) };
     const size = entrySize(this.#storeKey, headers, body);
     const now = this.cache.now();
@@ -394,8 +420,121 @@ export class Fill {
 
   #finish(): void {
     this.#done = true;
-    this.cache.unreserve(this.#bytes + this.#chunks.length * CHUNK_OVERHEAD);
+    // Recorded chunks the first client has not been sent yet stay accounted until they are.
+    const kept = this.#relay?.keep() ?? 0;
+    this.cache.unreserve(this.#bytes + this.#chunks.length * CHUNK_OVERHEAD - kept);
     this.#chunks = [];
+  }
+}
+
+/**
+ * The first client's side of a {@link Fill}: see {@link Fill.relay}. A `Writable`, so the
+ * proxy pipes into it as into a response.
+ */
+class Relay extends Writable {
+  /** Chunks not yet handed to `res`, from `#head` on. */
+  #queue: Array<Buffer | undefined> = [];
+  #head = 0;
+  /** Bytes in the queue. */
+  #queued = 0;
+  /** Bytes handed to `res`. */
+  #sent = 0;
+  /** Accounted bytes of queued chunks this relay gives back as it sends them (after the fill ended unstored). */
+  #held = 0;
+  /** The queue is now a view of the stored body: nothing of it is the relay's to account. */
+  #rebased = false;
+  /** `res.write` said to wait for `drain`. */
+  #blocked = false;
+  /** The upstream's body ended: `res` ends after the last queued byte, then this is called. */
+  #ended: ((error?: Error | null) => void) | undefined;
+  /** The upstream's next chunk waits for this (only once the fill stopped recording). */
+  #waiting: ((error?: Error | null) => void) | undefined;
+
+  constructor(
+    private readonly fill: Fill,
+    private readonly cache: ProxyCache,
+    private readonly res: ServerResponse,
+  ) {
+    // Chunks of a socket read (up to 64 KiB) pass without a turn of backpressure while recording.
+    super({ highWaterMark: 128 * 1024 });
+    res.on('drain', () => {
+      this.#blocked = false;
+      this.#flush();
+    });
+    res.once('close', () => this.destroy());
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const recorded = this.fill.write(chunk);
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    this.#flush();
+    // A recording never waits for the client; a plain pass-through does, as pipe() would.
+    if (recorded || (this.#queued === 0 && !this.#blocked)) callback();
+    else this.#waiting = callback;
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    // Finished (and then auto-destroyed) only once everything is handed to `res`.
+    this.#ended = callback;
+    this.#flush();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.cache.unreserve(this.#held);
+    this.#held = 0;
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    this.#waiting = undefined;
+    this.#ended = undefined;
+    callback(error);
+  }
+
+  /** The fill stored `body`: the rest of it is sent from there (the chunks can go). */
+  rebase(body: Buffer): void {
+    this.#rebased = true;
+    if (this.#queued === 0) return;
+    this.#queue = [body.subarray(this.#sent)];
+    this.#head = 0;
+  }
+
+  /** The fill ends unstored: the relay takes over the accounting of what it still has to send. */
+  keep(): number {
+    if (this.#rebased || this.destroyed) return 0;
+    this.#held = this.#queued + (this.#queue.length - this.#head) * CHUNK_OVERHEAD;
+    return this.#held;
+  }
+
+  #flush(): void {
+    const res = this.res;
+    while (this.#head < this.#queue.length && !this.#blocked && !res.destroyed) {
+      const chunk = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined;
+      this.#queued -= chunk.length;
+      this.#sent += chunk.length;
+      if (this.#held > 0) {
+        const given = Math.min(this.#held, chunk.length + CHUNK_OVERHEAD);
+        this.#held -= given;
+        this.cache.unreserve(given);
+      }
+      if (!res.write(chunk)) this.#blocked = true;
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    if (this.#queued > 0 || res.destroyed) return;
+    if (this.#ended) {
+      const finished = this.#ended;
+      this.#ended = undefined;
+      if (!res.writableEnded) res.end();
+      finished();
+    } else if (!this.#blocked && this.#waiting) {
+      const next = this.#waiting;
+      this.#waiting = undefined;
+      next();
+    }
   }
 }
 

@@ -92,8 +92,8 @@ const ALLOW = 'GET, HEAD';
  * - Other paths: `next()` as middleware, else `404`.
  *
  * **Cache** (unless `cache: false`): a `GET` of a versioned route without `Range`/`If-Range`,
- * whose forwarded headers carry no `Cookie` or `Authorization` (see `passthroughHeaders`),
- * streams as above while its body is recorded, and is kept in memory when the upstream
+ * carrying none of the `passthroughHeaders`, is read from upstream into memory at the
+ * upstream's pace while it streams to its client at the client's, and is kept when the upstream
  * answered `200` without `Set-Cookie`, with no `no-store`, `private` or `no-cache`, a
  * positive `s-maxage` or `max-age` (a year for the immutable `Cache-Control` added above),
  * `Vary` absent or only `Accept-Encoding` (then the request's `Accept-Encoding` is part of the
@@ -256,10 +256,9 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
       // A client that leaves mid-body ends it too (the timer would otherwise hold the process up to `timeout`).
       res.once('close', () => clearTimeout(stallTimer));
       upstreamRes.on('data', refresh);
-      if (fill?.accept(status, upstreamRes.headers, sent)) {
-        const record = fill;
-        upstreamRes.on('data', (chunk: Buffer) => record.write(chunk));
-      }
+      // A body being recorded goes through the fill's relay: read as fast as the upstream sends
+      // (the requests waiting for it are not held by this client's pace), sent at the client's.
+      const sink = fill?.accept(status, upstreamRes.headers, sent) ? fill.relay(res) : res;
       res.on('drain', refresh);
       // pipe(), not pipeline(): pipeline makes an AbortController (and, when done, a
       // DOMException) per response, a third of the proxy's CPU time under load (npm run bench).
@@ -276,7 +275,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
         // The head is out: sendError cuts the connection, so the client sees a truncated body.
         if (!res.destroyed) sendError(res, 502, `remote "${name}" failed while streaming`);
       });
-      upstreamRes.pipe(res);
+      upstreamRes.pipe(sink);
     });
 
     upstream.end();

@@ -58,6 +58,7 @@ function custom(handler) {
   return { path: `/mfe/app/1.0.0/${name}`, hits: () => received.filter((r) => r.path === `/app/1.0.0/${name}`).length };
 }
 
+const MIB = 1024 * 1024;
 const proxy = (options = {}) => createProxyHandler({ remotes, ...options });
 
 /** Response headers without the ones every hop sets for itself, and without `age`. */
@@ -713,6 +714,127 @@ describe('concurrent misses', () => {
       for (const r of all.filter((r) => r.status === 200)) assert.equal(r.body.toString(), 'late but whole');
       // One fetch timed out and released its waiters (or their own bound did); each then fetched.
       assert.equal(f.hits(), 4);
+    });
+  });
+});
+
+describe('a slow first client', () => {
+  const CHUNK = 64 * 1024;
+  /** The byte at `offset` of a body of 64 KiB chunks, chunk i filled with i % 251: order and gaps show. */
+  const byteAt = (offset) => Math.floor(offset / CHUNK) % 251;
+
+  /**
+   * An upstream file of `chunks` × 64 KiB, written with backpressure (so `written()` is what the
+   * proxy has taken), chunked when `length` is false. Counts what each answer wrote.
+   */
+  function big(chunks, { length = true } = {}) {
+    const writes = [];
+    const f = custom((req, res) => {
+      const mine = { bytes: 0, done: false };
+      writes.push(mine);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'public, max-age=60', ...(length && { 'content-length': chunks * CHUNK }) });
+      let i = 0;
+      const more = () => {
+        while (i < chunks) {
+          const ok = res.write(Buffer.alloc(CHUNK, i % 251));
+          i++;
+          mine.bytes += CHUNK;
+          if (!ok) return void res.once('drain', more);
+        }
+        mine.done = true;
+        res.end();
+      };
+      more();
+    });
+    return { ...f, size: chunks * CHUNK, writes };
+  }
+
+  /**
+   * A GET whose reader is paused from the response head on: `{ head, done, received(), resume() }`;
+   * `done` resolves `{ status, bytes, headers }` once resumed and ended, and checks every byte.
+   */
+  function paused(base, path) {
+    let gotHead;
+    const head = new Promise((resolve) => (gotHead = resolve));
+    let received = 0;
+    let bad = -1;
+    let response;
+    const done = new Promise((resolve, reject) => {
+      request(`${base}${path}`, { agent: false }, (res) => {
+        res.pause();
+        response = res;
+        gotHead();
+        res.on('data', (chunk) => {
+          for (let i = 0; i < chunk.length; i++) if (bad === -1 && chunk[i] !== byteAt(received + i)) bad = received + i;
+          received += chunk.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, bytes: received, bad, headers: res.headers }));
+        res.on('error', reject);
+      })
+        .on('error', reject)
+        .end();
+    });
+    return { head, done, received: () => received, resume: () => response.resume() };
+  }
+
+  /** A GET read at full speed: `{ status, bytes, bad, headers }`. */
+  async function whole(base, path) {
+    const res = await raw(base, path);
+    let bad = -1;
+    for (let i = 0; i < res.body.length; i++) {
+      if (res.body[i] !== byteAt(i)) {
+        bad = i;
+        break;
+      }
+    }
+    return { status: res.status, bytes: res.body.length, bad, headers: res.headers };
+  }
+
+  test('does not hold the others: a second client of an uncached large file gets it in full while the first has read nothing', { timeout: 20_000 }, async () => {
+    // 24 MiB, far more than socket buffers absorb. Before the fix the recording went at the
+    // first client's pace: the second waited for it (up to the 30 s timeout, past this test's
+    // limit) and then fetched on its own.
+    const f = big(384);
+    await withServer(proxy({ timeout: 30_000, cache: { maxEntryBytes: 32 * MIB } }), async (base) => {
+      const slow = paused(base, f.path);
+      await slow.head;
+      const fast = await whole(base, f.path);
+      assert.deepEqual([fast.status, fast.bytes, fast.bad], [200, f.size, -1]);
+      assert.ok(slow.received() < f.size, 'the first client has not read its body yet');
+      assert.equal(f.hits(), 1, 'one upstream fetch, recorded while the first client was paused');
+      assert.equal(fast.headers.age, '0', 'the second was answered from the stored recording');
+      slow.resume();
+      const first = await slow.done;
+      assert.deepEqual([first.status, first.bytes, first.bad], [200, f.size, -1], 'the first client gets every byte, in order, at its own pace');
+      assert.equal(first.headers['content-length'], String(f.size));
+      assert.equal((await whole(base, f.path)).headers.age, '0');
+      assert.equal(f.hits(), 1);
+    });
+  });
+
+  test('a recording that outgrows maxEntryBytes stops: the slow client still gets every byte, paced again, nothing stored', { timeout: 20_000 }, async () => {
+    // Chunked, so only the bytes show it is too large: 96 MiB against a 16 MiB entry limit,
+    // more than the sockets absorb (a few MiB here), so most of the 16 MiB recorded is still
+    // queued for the paused client when the recording stops, and stays accounted until sent.
+    const f = big(1536, { length: false });
+    const after = big(240); // 15 MiB: fits only if all the bytes held for the paused client were given back
+    await withServer(proxy({ timeout: 30_000, cache: { maxBytes: 24 * MIB, maxEntryBytes: 16 * MIB } }), async (base) => {
+      const slow = paused(base, f.path);
+      await slow.head;
+      const fast = await whole(base, f.path);
+      assert.deepEqual([fast.status, fast.bytes, fast.bad], [200, f.size, -1]);
+      assert.equal(f.hits(), 2, 'not stored: the second fetched on its own');
+      // Memory stays bounded: past the limit, the upstream of the paused client waits for it
+      // (what it wrote is at most the limit plus what the sockets hold), not recorded on.
+      assert.equal(f.writes[0].done, false);
+      assert.ok(f.writes[0].bytes < f.size, `the first upstream wrote ${f.writes[0].bytes} of ${f.size} bytes`);
+      slow.resume();
+      const first = await slow.done;
+      assert.deepEqual([first.status, first.bytes, first.bad], [200, f.size, -1]);
+      assert.equal((await whole(base, f.path)).headers.age, undefined);
+      assert.equal(f.hits(), 3);
+      await whole(base, after.path);
+      assert.equal((await whole(base, after.path)).headers.age, '0', 'the budget is whole again');
     });
   });
 });
