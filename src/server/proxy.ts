@@ -32,7 +32,8 @@ export interface ProxyHandlerOptions {
   forwardSetCookie?: boolean;
   /**
    * The in-memory cache of versioned, cacheable responses: `false` turns it off, an object
-   * sets its limits (`maxBytes`, default 64 MiB; `maxEntryBytes`, default 8 MiB). On by
+   * sets its limits (`maxBytes`, default 64 MiB; `maxEntryBytes`, default 8 MiB; `maxEntries`,
+   * default one per KiB of `maxBytes`; see `ProxyCacheLimits`). On by
    * default: repeat requests for a version's files are answered without contacting the
    * upstream. See {@link createProxyHandler} for what is stored.
    */
