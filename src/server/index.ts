@@ -96,3 +96,12 @@ export { koaAdapter } from './koa.js';
 
 /** The context shape {@link koaAdapter} needs. */
 export type { KoaLikeContext } from './koa.js';
+
+/**
+ * `GET /healthz` (alive) and `GET /readyz` (ready for traffic, from a callback) for Kubernetes
+ * probes and load balancers; on by default in {@link createShellServer}.
+ */
+export { createHealthHandler } from './health.js';
+
+/** Options of {@link createHealthHandler}; what a readiness callback returns. */
+export type { HealthHandlerOptions, Readiness } from './health.js';

@@ -4,6 +4,7 @@
  * and the shell's own static folder, as one handler and as a ready `http.Server`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHealthHandler, HEALTHZ_PATH, type HealthHandlerOptions, READYZ_PATH } from './health.js';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { createManifestHandler } from './manifest.js';
 import { encodeSegment, splitSafePath } from './path.js';
@@ -46,6 +47,13 @@ export interface ShellHandlerOptions {
   static?: string;
   /** Local MFEs by name (indie mode). A remote of the same name overrides a local one. */
   local?: Record<string, ShellLocalMfe>;
+  /**
+   * `GET /healthz` and `GET /readyz` (see `createHealthHandler`), answered before anything
+   * else so no static file can shadow them: `true` or options (`ready`: a readiness
+   * callback) turn them on, `false` off. Default off for the handler (an app mounting it
+   * may have its own probes), on for {@link createShellServer}.
+   */
+  health?: boolean | HealthHandlerOptions;
 }
 
 /** Whether `env[name]` says `value` (`true`/`false`, in any case, spaces around ignored). Also read by the CLI. */
@@ -64,6 +72,7 @@ export interface ShellServerOptions extends ShellHandlerOptions {
 /**
  * Creates the shell's handler, a chain of:
  *
+ * 0. with `health`, `GET /healthz` and `GET /readyz` (`Cache-Control: no-store`).
  * 1. `GET /mfe-manifest.json`: the remotes (rewritten to `/mfe/<name>/<version>/<file>` when
  *    `proxy` is true, see `rewriteManifest`) plus local MFEs not overridden by a remote, as
  *    `{ entry: "/mfe/<name>/<version>/<entry>", version }`; ETag, `304`, `max-age=<maxAge>`.
@@ -103,6 +112,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
       })
     : undefined;
   const staticHandler = staticRoot === undefined ? undefined : createStaticHandler({ root: staticRoot });
+  const health = opts.health ? createHealthHandler(opts.health === true ? {} : opts.health) : undefined;
 
   function mfeFiles(req: IncomingMessage, res: ServerResponse, pathname: string): void {
     const path = splitSafePath(pathname.slice(MFE_PREFIX.length), true);
@@ -131,6 +141,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
     try {
       const pathname = pathnameOf(req);
       if (pathname.startsWith(MFE_PREFIX)) mfeFiles(req, res, pathname);
+      else if (health && (pathname === HEALTHZ_PATH || pathname === READYZ_PATH)) health(req, res, end);
       else manifest(req, res, staticHandler ? (err) => (err ? end(err) : staticHandler(req, res, end)) : end);
     } catch (err) {
       end(err);
@@ -141,7 +152,9 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
 /**
  * Creates (does not start) an `http.Server` running {@link createShellHandler}. `proxy`
  * defaults to `MFE_PROXY_ENABLED === 'true'` in `env`, `proxyCache` to `false` when
- * `MFE_PROXY_CACHE === 'false'` (else the cache is on). Malformed requests get a `400` and a
+ * `MFE_PROXY_CACHE === 'false'` (else the cache is on). `/healthz` and `/readyz` are on unless
+ * `health: false`; `/readyz` also answers `503` while the server is not listening (before
+ * `listen()`, after `close()`). Malformed requests get a `400` and a
  * closed connection; a failing handler a `500`: nothing a client sends can crash the process.
  *
  * ```js
@@ -152,8 +165,10 @@ export function createShellServer(opts: ShellServerOptions): Server {
   const env = opts.env ?? process.env;
   const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
   const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
-  const handler = createShellHandler({ ...opts, proxy, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
-  const server = createServer((req, res) => {
+  const { health = true } = opts;
+  const withServer = health === false ? false : { ...(health === true ? {} : health), server: { get listening() { return server.listening; } } };
+  const handler = createShellHandler({ ...opts, proxy, health: withServer, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
+  const server: Server = createServer((req, res) => {
     try {
       handler(req, res);
     } catch (err) {
