@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { discoverLocalMfes, type LocalMfe } from './indie.js';
 import { fetchManifests } from './fragments.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
+import { unversionedUrls } from './routes.js';
 import { createShellServer, envIs } from './shell.js';
 import { createStaticHandler } from './static.js';
 
@@ -274,6 +275,12 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
   const mode = configured
     ? `shell host: ${plural(Object.keys(remotes).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? `, proxy on${proxyCache ? '' : ' (no cache)'}` : ''}`
     : `indie mode: ${locals}`;
+  // Unversioned remotes work, but pay for it on every request: say so once, at start.
+  const unversioned = unversionedUrls(remotes).map((u) => `${u.name}${u.field === 'entry' ? '' : ` ${u.field}`} (${u.url})`);
+  if (unversioned.length > 0) {
+    const cost = proxy ? 'proxied' : 'with --proxy, proxied';
+    process.stdout.write(`mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ${unversioned.join(', ')}; ${cost} without immutable caching or the proxy cache, every request revalidated upstream\n`);
+  }
   return { server, mode };
 }
 

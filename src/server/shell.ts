@@ -60,6 +60,17 @@ export interface ShellHandlerOptions {
 export const envIs = (env: NodeJS.ProcessEnv, name: string, value: 'true' | 'false'): boolean =>
   String(env[name] ?? '').trim().toLowerCase() === value;
 
+/**
+ * Statuses for the parser's and the server's own errors (`clientError`); anything else is `400`.
+ * `HPE_HEADER_OVERFLOW`: the head is over `maxHeaderSize` (16 KiB by default);
+ * `ERR_HTTP_REQUEST_TIMEOUT`: the head (or the whole request) took longer than
+ * `headersTimeout` / `requestTimeout`.
+ */
+const CLIENT_ERRORS: ReadonlyMap<string | undefined, string> = new Map([
+  ['HPE_HEADER_OVERFLOW', '431 Request Header Fields Too Large'],
+  ['ERR_HTTP_REQUEST_TIMEOUT', '408 Request Timeout'],
+]);
+
 /** Options of {@link createShellServer}. */
 export interface ShellServerOptions extends ShellHandlerOptions {
   /**
@@ -154,8 +165,9 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
  * defaults to `MFE_PROXY_ENABLED === 'true'` in `env`, `proxyCache` to `false` when
  * `MFE_PROXY_CACHE === 'false'` (else the cache is on). `/healthz` and `/readyz` are on unless
  * `health: false`; `/readyz` also answers `503` while the server is not listening (before
- * `listen()`, after `close()`). Malformed requests get a `400` and a
- * closed connection; a failing handler a `500`: nothing a client sends can crash the process.
+ * `listen()`, after `close()`). Malformed requests get a `400` and a closed connection (`431`
+ * for request headers over `maxHeaderSize`, `408` when they take longer than `headersTimeout`);
+ * a failing handler a `500`: nothing a client sends can crash the process.
  *
  * ```js
  * createShellServer({ remotes: loadRemotes(), static: 'public' }).listen(8080);
@@ -177,9 +189,15 @@ export function createShellServer(opts: ShellServerOptions): Server {
     }
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // A reset or a parse error on a socket nobody will answer: close it and carry on.
-    if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
-    else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // A reset, or a socket nobody can answer any more: close it and carry on.
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // Say what went wrong where HTTP has a status for it (as Node's default handler does), so
+    // a client or a load balancer can tell "too big" and "too slow" from a malformed request.
+    const status = CLIENT_ERRORS.get(err.code) ?? '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return server;
 }

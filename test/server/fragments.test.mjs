@@ -76,7 +76,7 @@ test('mfe-host serve --remote-manifests: published mfe.json merged, MFE_REMOTES 
     assert.equal(manifest.billing.entry, '/mfe/billing/1.4.2/mfe-AbC123xy.js');
     assert.deepEqual(manifest.billing.styles, ['/mfe/billing/1.4.2/assets/billing-Q1w2e3r4.css']);
     assert.equal(manifest.billing.shared.lit.requiredVersion, '^3.3.0');
-    assert.equal(manifest.search.entry, '/mfe/search/_/mfe.js', 'MFE_REMOTES pinned search');
+    assert.equal(manifest.search.entry, '/mfe/search/4.0.0/mfe.js', 'MFE_REMOTES pinned search (its version taken from the URL)');
     const proxied = await fetch(`${base}/mfe/billing/1.4.2/mfe.json`);
     assert.equal(proxied.status, 200);
   } finally {

@@ -64,7 +64,7 @@ describe('manifest', () => {
     assert.equal(rewritten.inventory.entry, '/mfe/inventory/1.4.0/mfe.js');
     assert.equal(rewritten.inventory.canary.entry, '/mfe/inventory/1.5.0-rc.1/mfe.js');
     assert.equal(rewritten.inventory.canary.weight, 0.05);
-    assert.equal(rewritten.inventory.fallback, '/mfe/inventory/_fallback/mfe.js');
+    assert.equal(rewritten.inventory.fallback, '/mfe/inventory/1.3.9/mfe.js', 'a fallback in another versioned folder gets its version');
     assert.deepEqual(rewritten.inventory.styles, ['inventory.css', '/mfe/inventory/1.4.0/extra.css', 'https://fonts.example.com/f.css']);
     assert.equal(rewritten.plain.entry, '/mfe/plain/_/mfe.js?v=3', 'no version: the segment is "_"');
   });
