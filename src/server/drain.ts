@@ -70,6 +70,7 @@ export function createDrainer(server: Server, opts: DrainOptions = {}): Drainer 
 
   const closeIdleSoon = (): void => {
     // After this turn: the finished response's socket is detached and counted idle by then.
+    // (closeIdleConnections skips connections with a request in progress.)
     setImmediate(() => server.closeIdleConnections());
   };
 
@@ -77,12 +78,11 @@ export function createDrainer(server: Server, opts: DrainOptions = {}): Drainer 
   // written synchronously).
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    if (closing) {
-      res.setHeader('Connection', 'close');
-    }
-    // A keep-alive connection busy when closing began is closed as soon as it falls idle.
-    res.once('finish', () => {
+    if (closing) res.setHeader('Connection', 'close');
+    // 'close' follows the end of the response (or an abort): a keep-alive connection busy when
+    // closing began is closed as soon as it falls idle.
+    res.once('close', () => {
+      inFlight.delete(res);
       if (closing) closeIdleSoon();
     });
   });
