@@ -129,6 +129,8 @@ test('three replicas behind nginx: one stopped with SIGTERM and restarted mid-lo
   const fixture = { ...site(dir), dir };
   const replicas = [];
   let nginx;
+  let load;
+  const stop = { now: false }; // set when the test ends early: the clients stop at once
   try {
     for (let i = 0; i < 3; i++) replicas.push(await startReplica(fixture, 0, i === 1 ? ['--drain-delay', '300'] : []));
     const port = await freePort();
@@ -146,7 +148,7 @@ test('three replicas behind nginx: one stopped with SIGTERM and restarted mid-lo
 
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     const client = async () => {
-      while (sent < CAP && !(sent >= TOTAL && phase.name === 'restarted' && phase.servedAfterRestart >= SERVED_AFTER_RESTART)) {
+      while (!stop.now && sent < CAP && !(sent >= TOTAL && phase.name === 'restarted' && phase.servedAfterRestart >= SERVED_AFTER_RESTART)) {
         const [path, ok] = fixture.checks[sent++ % fixture.checks.length];
         try {
           const r = await get(port, path, agent);
@@ -162,7 +164,7 @@ test('three replicas behind nginx: one stopped with SIGTERM and restarted mid-lo
         for (const w of waiters.splice(0)) (w.cond() || sent >= CAP ? w.resolve : () => waiters.push(w))();
       }
     };
-    const load = Promise.all(Array.from({ length: CLIENTS }, client));
+    load = Promise.all(Array.from({ length: CLIENTS }, client));
 
     // Mid-run: SIGTERM. The replica turns not ready at once and keeps serving (its drain delay).
     await when(() => completed >= STOP_AFTER);
@@ -202,6 +204,8 @@ test('three replicas behind nginx: one stopped with SIGTERM and restarted mid-lo
     assert.equal(completed, sent);
     t.diagnostic(`requests: ${sent}; by replica: ${JSON.stringify(Object.fromEntries(served))}; served while closing ${phase.servedWhileClosing}, restarted replica served ${phase.servedAfterRestart}`);
   } finally {
+    stop.now = true;
+    await load;
     await nginx?.stop();
     for (const r of replicas) {
       r.child.kill('SIGTERM');
