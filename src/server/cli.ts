@@ -11,6 +11,8 @@ import { statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
+import { createDrainer, type Drainer } from './drain.js';
+import { createHealthHandler, type Readiness } from './health.js';
 import { discoverLocalMfes, type LocalMfe } from './indie.js';
 import { fetchManifests } from './fragments.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
@@ -20,8 +22,10 @@ import { createStaticHandler } from './static.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
-/** How long in-flight requests get after SIGTERM before their connections are cut. */
+/** How long in-flight requests get, once the server stops accepting, before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** The largest --drain-delay: past it, the value was most likely meant in milliseconds. */
+const MAX_DRAIN_DELAY_S = 300;
 
 /** The `--help` text. */
 export const USAGE = `Usage: mfe-host serve [options]
@@ -51,6 +55,9 @@ Options:
   --no-proxy-cache
                   stream every proxied file from its remote: no in-memory cache of
                   versioned files (as MFE_PROXY_CACHE=false)
+  --drain-delay S on SIGTERM, keep serving for S seconds with /readyz answering 503
+                  before closing, so load balancers stop sending traffic first
+                  (default 0; 5 in Kubernetes; replaces MFE_DRAIN_DELAY)
   -h, --help      show this help
 
 Environment:
@@ -60,8 +67,13 @@ Environment:
   MFE_PROXY_ENABLED  true: entries are rewritten to same-origin /mfe/… and proxied
   MFE_PROXY_CACHE    false: no proxy cache (by default the proxy keeps up to 64 MiB of
                      versioned, cacheable files in memory)
+  MFE_DRAIN_DELAY    seconds of --drain-delay
 
-Stops on SIGTERM or SIGINT: no new connections, in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s.
+Probes: GET /healthz answers 200 while the process runs; GET /readyz 200 while it
+serves, 503 with the reason otherwise (draining, not listening).
+Stops on SIGTERM or SIGINT: /readyz answers 503 at once; after the drain delay, no new
+connections, keep-alive connections close after their response, and requests in
+flight get ${SHUTDOWN_GRACE_MS / 1000} s; then exit 0. A second signal skips the rest of the delay.
 `;
 
 interface Flags {
@@ -72,12 +84,13 @@ interface Flags {
   remoteManifests?: string;
   proxy?: boolean;
   proxyCache?: false;
+  drainDelay?: number;
   help?: boolean;
 }
 
-type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'no-proxy-cache' | 'help';
-const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests'];
-const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--no-proxy-cache', '--help', '-h'];
+type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'no-proxy-cache' | 'drain-delay' | 'help';
+const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests', 'drain-delay'];
+const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--no-proxy-cache', '--drain-delay', '--help', '-h'];
 
 /** A command-line mistake: printed with a hint at `--help`, exit code 2. */
 class UsageError extends Error {}
@@ -103,16 +116,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 0;
   }
 
+  let drainDelay: number;
   let started: { server: Server; mode: string };
+  // The drainer exists once run() has the server; until then (and while serving) readiness is
+  // the server's own (listening).
+  const shutdown: { drainer?: Drainer } = {};
+  const ready = (): Readiness => shutdown.drainer?.reason ?? true;
   try {
-    started = await configure(flags, env);
+    drainDelay = flags.drainDelay ?? (nonEmpty(env.MFE_DRAIN_DELAY) ? seconds(env.MFE_DRAIN_DELAY!.trim(), 'MFE_DRAIN_DELAY') : 0);
+    started = await configure(flags, env, ready);
   } catch (err) {
     // loadRemotes names its sources in API terms; on the command line the file came from --remotes.
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mfe-host: ${message.replaceAll('options.file (', '--remotes (')}\n`);
     return 1;
   }
-  return run(started.server, flags.host ?? DEFAULT_HOST, flags.port ?? DEFAULT_PORT, started.mode);
+  return run(started.server, flags.host ?? DEFAULT_HOST, flags.port ?? DEFAULT_PORT, started.mode, drainDelay * 1000, shutdown);
+}
+
+/** A number of seconds from 0 to MAX_DRAIN_DELAY_S (decimals allowed), or an error naming `source`. */
+function seconds(value: string, source: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= MAX_DRAIN_DELAY_S)) {
+    throw new (source.startsWith('--') ? UsageError : Error)(`${source} must be a number of seconds from 0 to ${MAX_DRAIN_DELAY_S}, got ${JSON.stringify(value)}`);
+  }
+  return n;
 }
 
 /** Strict parsing: known flags only (`--flag value` or `--flag=value`), each at most once, no stray words. */
@@ -187,6 +215,9 @@ function parseArgs(argv: readonly string[]): Flags {
       case 'remote-manifests':
         flags.remoteManifests = value;
         break;
+      case 'drain-delay':
+        flags.drainDelay = seconds(value, '--drain-delay');
+        break;
     }
   }
   if (!flags.help && command === undefined) {
@@ -225,7 +256,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Picks the mode from the configuration and builds its (not yet listening) server. */
-async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server: Server; mode: string }> {
+async function configure(flags: Flags, env: NodeJS.ProcessEnv, ready: () => Readiness): Promise<{ server: Server; mode: string }> {
   const staticDir = flags.static === undefined ? undefined : checkDir(flags.static);
   const own = flags.remotes !== undefined || nonEmpty(env.MFE_REMOTES) || nonEmpty(env.MFE_REMOTES_FILE);
   const urls = (flags.remoteManifests ?? env.MFE_REMOTE_MANIFESTS ?? '').split(/[\s,]+/).filter(Boolean);
@@ -257,7 +288,7 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
           `no MFE package in ${resolve('node_modules')} or the npm workspaces (package.json "mfe" field), and no --static DIR`,
       );
     }
-    return { server: providerServer(staticDir), mode: `provider mode: ${staticDir}` };
+    return { server: providerServer(staticDir, ready), mode: `provider mode: ${staticDir}` };
   }
 
   const server = createShellServer({
@@ -267,6 +298,7 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
     ...(flags.proxy ? { proxy: true } : {}),
     ...(flags.proxyCache === false ? { proxyCache: false as const } : {}),
     ...(staticDir !== undefined ? { static: staticDir } : {}),
+    health: { ready },
   });
   const locals = localNames.map((n) => `${n}@${local[n]!.version}`).join(', ');
   // The same reading as createShellServer's.
@@ -290,31 +322,38 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
  * COEP, can `import()` it), preflights answered: createStaticHandler's `cors`. `max-age=0`:
  * the folder is a build output that changes in place (`mfe.js` keeps its name across builds),
  * so browsers revalidate every time; long caching belongs to versioned folders behind a CDN
- * (see README, "Running in production").
+ * (see README, "Running in production"). `/healthz` and `/readyz` come first, as in the shell host.
  */
-function providerServer(root: string): Server {
+function providerServer(root: string, ready: () => Readiness): Server {
   // cors: true adds both headers to every answer (errors included) and answers preflights.
-  return createServer(createStaticHandler({ root, cors: true, immutable: false, maxAge: 0 }));
+  const files = createStaticHandler({ root, cors: true, immutable: false, maxAge: 0 });
+  const health = createHealthHandler({ ready, server: { get listening() { return server.listening; } } });
+  const server = createServer((req, res) => health(req, res, () => files(req, res)));
+  return server;
 }
 
-/** Listens, prints the one "listening" line, and resolves with 0 after a graceful shutdown. */
-function run(server: Server, host: string, port: number, mode: string): Promise<number> {
+/**
+ * Listens, prints the one "listening" line, and resolves with 0 after a graceful shutdown:
+ * SIGTERM/SIGINT start the drain (createDrainer: not ready at once, `delayMs` later no new
+ * connections and `Connection: close`, in-flight requests get SHUTDOWN_GRACE_MS); a second
+ * signal skips the rest of the delay.
+ */
+function run(server: Server, host: string, port: number, mode: string, delayMs: number, shutdown: { drainer?: Drainer }): Promise<number> {
+  const drainer = createDrainer(server, { delayMs, graceMs: SHUTDOWN_GRACE_MS, log: (line) => process.stderr.write(`mfe-host: ${line}\n`) });
+  shutdown.drainer = drainer;
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
+      if (stopping) {
+        void drainer.drain(signal); // hurries a drain waiting out its delay
+        return;
+      }
       stopping = true;
-      process.stderr.write(`mfe-host: ${signal}: closing\n`);
-      // Idle keep-alive connections would hold close() open: drop them; busy ones finish their
-      // request (server.close() closes them once idle), within the grace period.
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
+      void drainer.drain(signal).then(({ cut }) => {
         cleanup();
+        process.stderr.write(`mfe-host: ${signal}: stopped${cut ? ` (${cut} cut at the deadline)` : ''}\n`);
         done(0);
       });
-      server.closeIdleConnections();
     };
     const cleanup = (): void => {
       process.off('SIGTERM', stop);

@@ -105,3 +105,13 @@ export { createHealthHandler } from './health.js';
 
 /** Options of {@link createHealthHandler}; what a readiness callback returns. */
 export type { HealthHandlerOptions, Readiness } from './health.js';
+
+/**
+ * Graceful drain of a server on shutdown: not ready first, then no new connections and
+ * `Connection: close`, in-flight requests finished within a deadline (what `mfe-host serve`
+ * does on SIGTERM).
+ */
+export { createDrainer } from './drain.js';
+
+/** Options and results of {@link createDrainer}. */
+export type { DrainOptions, DrainResult, Drainer } from './drain.js';
