@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
-import { createManifestHandler } from './manifest.js';
+import { type LiveConfig, createLiveStatusHandler } from './live-config.js';
+import { createManifestHandler, manifestEtag } from './manifest.js';
 import { encodeSegment, splitSafePath } from './path.js';
 import { createProxyHandler } from './proxy.js';
 import type { ProxyCacheOption } from './proxy-cache.js';
@@ -61,6 +62,24 @@ export interface ShellServerOptions extends ShellHandlerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Options of {@link createShellServer} for a configuration that can change while it runs. */
+export interface LiveShellServerOptions {
+  /**
+   * The handler in service and its status (a {@link LiveConfig} of `createShellHandler`s):
+   * each request takes `config.current` once, at its start, and finishes on it whatever
+   * replaces it meanwhile. `GET /mfe-status.json` answers `config.status()`.
+   */
+  config: Pick<LiveConfig<Middleware>, 'current' | 'status'>;
+}
+
+/** A shell handler, with the manifest it serves (for versions and logs). */
+export type ShellHandler = Middleware & {
+  /** The manifest served at `/mfe-manifest.json` (rewritten when `proxy`, local MFEs added). */
+  readonly manifest: Manifest;
+  /** Its `ETag`. */
+  readonly manifestEtag: string;
+};
+
 /**
  * Creates the shell's handler, a chain of:
  *
@@ -75,7 +94,7 @@ export interface ShellServerOptions extends ShellHandlerOptions {
  *
  * @throws TypeError at creation for bad options (see the handlers it is made of).
  */
-export function createShellHandler(opts: ShellHandlerOptions): Middleware {
+export function createShellHandler(opts: ShellHandlerOptions): ShellHandler {
   const { remotes, proxy = false, local = {}, static: staticRoot } = opts ?? ({} as Partial<ShellHandlerOptions>);
   if (typeof remotes !== 'object' || remotes === null || Array.isArray(remotes)) {
     throw new TypeError('createShellHandler: "remotes" must be a manifest object (see loadRemotes())');
@@ -122,7 +141,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
     else notFound();
   }
 
-  return function mfeShell(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+  const mfeShell = function mfeShell(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const end = (err?: unknown): void => {
       if (next) next(err);
       else if (err) sendError(res, 500, 'Internal Server Error');
@@ -136,6 +155,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
       end(err);
     }
   };
+  return Object.assign(mfeShell, { manifest: Object.freeze(served) as Manifest, manifestEtag: manifestEtag(served) });
 }
 
 /**
@@ -144,18 +164,34 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
  * `MFE_PROXY_CACHE === 'false'` (else the cache is on). Malformed requests get a `400` and a
  * closed connection; a failing handler a `500`: nothing a client sends can crash the process.
  *
+ * With `{ config }` (a {@link LiveConfig} of handlers, see `startLiveConfig`), each request is
+ * answered by the handler in service when it arrived, and `GET /mfe-status.json` tells what
+ * is in service and what was refused (README "Live reconfiguration").
+ *
  * ```js
  * createShellServer({ remotes: loadRemotes(), static: 'public' }).listen(8080);
  * ```
  */
-export function createShellServer(opts: ShellServerOptions): Server {
-  const env = opts.env ?? process.env;
-  const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
-  const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
-  const handler = createShellHandler({ ...opts, proxy, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
+export function createShellServer(opts: ShellServerOptions | LiveShellServerOptions): Server {
+  let current: () => Middleware;
+  let status: Middleware | undefined;
+  if ('config' in opts) {
+    const { config } = opts;
+    current = () => config.current;
+    status = createLiveStatusHandler(config);
+  } else {
+    const env = opts.env ?? process.env;
+    const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
+    const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
+    const handler = createShellHandler({ ...opts, proxy, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
+    current = () => handler;
+  }
   const server = createServer((req, res) => {
     try {
-      handler(req, res);
+      // The snapshot: this request keeps this handler (its routes, its manifest) to the end.
+      const handler = current();
+      if (status) status(req, res, () => handler(req, res));
+      else handler(req, res);
     } catch (err) {
       console.error('mfe-host/server: request failed:', err);
       sendError(res, 500, 'Internal Server Error');
