@@ -136,12 +136,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const { config } = started;
   // SIGHUP reloads (its default action would end the process). Logged either way: whoever sent it wants to know.
   const hup = (): void => {
+    if (!config) {
+      process.stderr.write('mfe-host: SIGHUP: nothing to reload (provider mode serves its folder as it is on disk)\n');
+      return;
+    }
     process.stderr.write('mfe-host: SIGHUP: reloading the configuration\n');
-    void config?.reload('signal').then((result) => {
+    void config.reload('signal').then((result) => {
       if (result === 'unchanged') process.stderr.write(`mfe-host: configuration unchanged: version ${config.version}\n`);
     });
   };
-  if (config) process.on('SIGHUP', hup);
+  process.on('SIGHUP', hup);
   try {
     return await run(started.server, flags.host ?? DEFAULT_HOST, flags.port ?? DEFAULT_PORT, started.mode);
   } finally {

@@ -15,9 +15,9 @@
  *   `mfe-host serve`). Triggers are debounced and reloads never overlap: one asked for while
  *   another runs starts after it, and several such requests make one.
  */
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, realpathSync, watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 
 /** What made a (re)load happen. */
@@ -173,34 +173,75 @@ export async function startLiveConfig<T>(options: LiveConfigOptions<T>): Promise
   function reload(trigger: LiveTrigger = 'api'): Promise<'swapped' | 'unchanged' | 'refused'> {
     // One already waiting to start will read everything this caller wants read.
     if (queued) return queued;
-    const run = chain.then(() => {
+    const run = chain.then(async () => {
       queued = undefined;
-      return attempt(trigger);
+      const result = await attempt(trigger);
+      rewatch();
+      return result;
     });
     queued = run;
     chain = run.catch(() => undefined);
     return run;
   }
 
-  const watchers: FSWatcher[] = [];
+  const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   const onFileEvent = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => void reload('file'), debounce);
     timer.unref();
   };
-  // The folder, not the file: a ConfigMap volume replaces `..data` (the symlink the file
-  // points through) by a rename, and an editor may replace the file by one; a watch on the
-  // file's inode would see neither. Any event in the folder makes one (debounced) reload.
-  for (const dir of new Set((options.watch ?? []).map((f) => dirname(resolve(f))))) {
-    try {
-      const w = watch(dir, { persistent: false }, onFileEvent);
-      w.on('error', (err) => log(`cannot watch ${dir} any more (${err.message}); reload with SIGHUP`));
-      watchers.push(w);
-    } catch (err) {
-      log(`cannot watch ${dir} (${(err as Error).message}); changes are seen on SIGHUP${options.interval ? ' and every refresh' : ''}`);
+  /**
+   * Watches the folder of each file, not the file: a ConfigMap volume replaces `..data` (the
+   * symlink the file points through) by a rename, and an editor may replace the file by one;
+   * a watch on the file's inode would see neither. Any event in the folder makes one
+   * (debounced) reload. A file that is a symlink into another folder (edited in place there)
+   * has that folder watched as well, found again after every reload since the link may move.
+   */
+  function rewatch(): void {
+    if (closed) return;
+    const dirs = new Set<string>();
+    for (const f of options.watch ?? []) {
+      const abs = resolve(f);
+      const dir = dirname(abs);
+      dirs.add(dir);
+      try {
+        const target = dirname(realpathSync(abs));
+        if (target !== dir && !target.startsWith(`${dir}${sep}`)) dirs.add(target);
+      } catch {
+        // Gone for now: its own folder is watched, its return will be seen there.
+      }
+    }
+    for (const [dir, w] of watchers) {
+      if (!dirs.has(dir)) {
+        w.close();
+        watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: false }, onFileEvent);
+        w.on('error', (err) => {
+          cannotWatch(dir, err);
+          w.close();
+          watchers.delete(dir);
+        });
+        watchers.set(dir, w);
+        unwatchable.delete(dir);
+      } catch (err) {
+        cannotWatch(dir, err);
+      }
     }
   }
+  /** Folders that could not be watched, each logged once until watched again. */
+  const unwatchable = new Set<string>();
+  function cannotWatch(dir: string, err: unknown): void {
+    if (unwatchable.has(dir)) return;
+    unwatchable.add(dir);
+    log(`cannot watch ${dir} (${(err as Error).message}); changes there are seen on SIGHUP${options.interval ? ' and every refresh' : ''}`);
+  }
+  rewatch();
   const poll = options.interval ? setInterval(() => void reload('interval'), options.interval) : undefined;
   poll?.unref();
 
@@ -229,7 +270,8 @@ export async function startLiveConfig<T>(options: LiveConfigOptions<T>): Promise
       closed = true;
       clearTimeout(timer);
       if (poll) clearInterval(poll);
-      for (const w of watchers) w.close();
+      for (const w of watchers.values()) w.close();
+      watchers.clear();
     },
   };
 }

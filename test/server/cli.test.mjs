@@ -246,6 +246,22 @@ describe('serving', () => {
     });
   });
 
+  test('provider mode: SIGHUP is answered with a line, not the default exit', async () => {
+    await inTempDir(async (cwd) => {
+      mkdirSync(join(cwd, 'dist'));
+      const server = await startServe(['serve', '--port', '0', '--static', 'dist'], { cwd });
+      server.child.kill('SIGHUP');
+      await new Promise((resolve) => {
+        const check = () => server.out.stderr.includes('SIGHUP: nothing to reload') && resolve();
+        server.child.stderr.on('data', check);
+        check();
+      });
+      assert.equal((await fetch(`${server.url}/`)).status, 404, 'still serving');
+      server.child.kill('SIGTERM');
+      assert.equal((await server.exited).code, 0);
+    });
+  });
+
   test('indie mode: local MFE packages at /mfe/<name>/<version>/; SIGINT exits 0', async () => {
     await inTempDir(async (cwd) => {
       const pkg = join(cwd, 'node_modules/@acme/billing');

@@ -359,6 +359,22 @@ describe('mfe-host serve --remotes FILE: watched', () => {
     });
   });
 
+  test('a file that links into another folder and is edited in place there is seen (that folder is watched too)', async () => {
+    await inTempDir(async (cwd) => {
+      mkdirSync(join(cwd, 'etc'));
+      mkdirSync(join(cwd, 'srv'));
+      writeFileSync(join(cwd, 'srv/remotes.json'), JSON.stringify({ billing: entry('billing', '1.0.0') }));
+      symlinkSync('../srv/remotes.json', join(cwd, 'etc/remotes.json'));
+      const s = await serve(['--remotes', 'etc/remotes.json', '--refresh-interval', '0'], { cwd, env: envWith() });
+      try {
+        writeFileSync(join(cwd, 'srv/remotes.json'), JSON.stringify({ billing: entry('billing', '1.0.1') }));
+        await until('the edit behind the link', async () => entryOf((await manifestOf(s.url)).body.billing) === entry('billing', '1.0.1'));
+      } finally {
+        await s.stop();
+      }
+    });
+  });
+
   test('invalid JSON, then an invalid entry: the last good manifest stays, the status names file, key and why, each problem is logged once', async () => {
     await inTempDir(async (cwd) => {
       const file = join(cwd, 'remotes.json');
