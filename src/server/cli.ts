@@ -17,7 +17,7 @@ import type { Middleware } from './http.js';
 import { type LiveConfig, LiveConfigError, type LiveProblem, type LiveTrigger, STATUS_PATH, problemsOf, startLiveConfig } from './live-config.js';
 import { manifestEtag } from './manifest.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
-import { createShellHandler, createShellServer, envIs } from './shell.js';
+import { type ShellHandler, createShellHandler, createShellServer, envIs } from './shell.js';
 import { createStaticHandler } from './static.js';
 
 const DEFAULT_PORT = 8080;
@@ -372,20 +372,24 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<Configur
   const proxy = flags.proxy || envIs(env, 'MFE_PROXY_ENABLED', 'true');
   const proxyCache = flags.proxyCache ?? !envIs(env, 'MFE_PROXY_CACHE', 'false');
   let first: Manifest | undefined = atStart;
+  let built: { version: string; handler: ShellHandler } | undefined;
   const config = await startLiveConfig<Middleware>({
     async load(trigger) {
       const remotes = first ?? (await readRemotes(trigger));
       first = undefined;
-      const handler = createShellHandler({
+      // The configured remotes, not the served manifest: with the proxy on, two upstream
+      // hosts can give one rewritten manifest, and the routes still differ.
+      const version = manifestEtag(remotes);
+      // Unchanged (a busy folder, a 304): no new handler, which the holder would drop anyway.
+      const handler = built?.version === version ? built.handler : createShellHandler({
         remotes,
         local,
         proxy,
         ...(proxyCache ? {} : { proxyCache: false as const }),
         ...(staticDir !== undefined ? { static: staticDir } : {}),
       });
-      // The configured remotes, not the served manifest: with the proxy on, two upstream
-      // hosts can give one rewritten manifest, and the routes still differ.
-      return { value: handler, version: manifestEtag(remotes), details: { manifestEtag: handler.manifestEtag, remotes: Object.keys(handler.manifest).sort() } };
+      built = { version, handler };
+      return { value: handler, version, details: { manifestEtag: handler.manifestEtag, remotes: Object.keys(handler.manifest).sort() } };
     },
     source: describeSources(file === undefined ? undefined : `${fileFlag} (${resolve(file)})`, nonEmpty(env.MFE_REMOTES), urls.length > 0 ? `${manifestsFlag} ${urls.join(', ')}` : undefined, localNames),
     ...(file !== undefined && watchFile ? { watch: [file] } : {}),
