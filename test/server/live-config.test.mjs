@@ -88,6 +88,12 @@ async function statusOf(base) {
   return res.json();
 }
 
+/** Writes `file` as an editor or the kubelet does: a new file renamed over it (never seen half-written). */
+function replaceFile(file, text) {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 /** A manifest entry's URL (a string entry is served as `{ entry }`). */
 const entryOf = (e) => e?.entry ?? e;
 const count = (text, part) => text.split(part).length - 1;
@@ -378,12 +384,12 @@ describe('mfe-host serve --remotes FILE: watched', () => {
   test('invalid JSON, then an invalid entry: the last good manifest stays, the status names file, key and why, each problem is logged once', async () => {
     await inTempDir(async (cwd) => {
       const file = join(cwd, 'remotes.json');
-      writeFileSync(file, JSON.stringify({ billing: entry('billing', '1.0.0') }));
+      replaceFile(file, JSON.stringify({ billing: entry('billing', '1.0.0') }));
       const s = await serve(['--remotes', file, '--refresh-interval', '0.05'], { cwd, env: envWith() });
       try {
         const good = await manifestOf(s.url);
 
-        writeFileSync(file, '{"billing": "https://cdn.example.com/mfe/billing/2.0.0/mfe.js",');
+        replaceFile(file, '{"billing": "https://cdn.example.com/mfe/billing/2.0.0/mfe.js",');
         const refused = await until('the refusal in the status', async () => {
           const st = await statusOf(s.url);
           return st.stale ? st : undefined;
@@ -403,7 +409,7 @@ describe('mfe-host serve --remotes FILE: watched', () => {
         assert.equal(count(s.out.stderr, 'invalid JSON'), 1, s.out.stderr);
         assert.match(s.out.stderr, new RegExp(`configuration not reloaded \\((file|interval)\\), still serving version "[^"]+" from \\S+:\\n.*  --remotes \\(${file.replace(/[.]/g, '\\.')}\\): invalid JSON: `));
 
-        writeFileSync(file, JSON.stringify({ billing: { entry: entry('billing', '2.0.0'), canary: { entry: entry('billing', '2.1.0'), weight: 7 } } }));
+        replaceFile(file, JSON.stringify({ billing: { entry: entry('billing', '2.0.0'), canary: { entry: entry('billing', '2.1.0'), weight: 7 } } }));
         const entryRefused = await until('the entry problem', async () => {
           const st = await statusOf(s.url);
           return st.errors[0]?.key ? st : undefined;
@@ -414,7 +420,7 @@ describe('mfe-host serve --remotes FILE: watched', () => {
         await until('ten more attempts', async () => (await statusOf(s.url)).attempts >= entryRefused.attempts + 10);
         assert.equal(count(s.out.stderr, 'canary.weight'), 1, s.out.stderr);
 
-        writeFileSync(file, JSON.stringify({ billing: entry('billing', '2.0.0') }));
+        replaceFile(file, JSON.stringify({ billing: entry('billing', '2.0.0') }));
         await until('the fixed manifest', async () => entryOf((await manifestOf(s.url)).body.billing) === entry('billing', '2.0.0'));
         const fixed = await statusOf(s.url);
         assert.equal(fixed.stale, false);
