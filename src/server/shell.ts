@@ -4,9 +4,10 @@
  * and the shell's own static folder, as one handler and as a ready `http.Server`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createHealthHandler, HEALTHZ_PATH, type HealthHandlerOptions, READYZ_PATH } from './health.js';
+import { createHealthHandler, HEALTHZ_PATH, type HealthHandlerOptions, READYZ_PATH, type Readiness } from './health.js';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
-import { createManifestHandler } from './manifest.js';
+import { type LiveConfig, createLiveStatusHandler } from './live-config.js';
+import { createManifestHandler, manifestEtag } from './manifest.js';
 import { encodeSegment, splitSafePath } from './path.js';
 import { createProxyHandler } from './proxy.js';
 import type { ProxyCacheOption } from './proxy-cache.js';
@@ -80,6 +81,29 @@ export interface ShellServerOptions extends ShellHandlerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Options of {@link createShellServer} for a configuration that can change while it runs. */
+export interface LiveShellServerOptions {
+  /**
+   * The handler in service and its status (a {@link LiveConfig} of `createShellHandler`s):
+   * each request takes `config.current` once, at its start, and finishes on it whatever
+   * replaces it meanwhile. `GET /mfe-status.json` answers `config.status()`.
+   */
+  config: Pick<LiveConfig<Middleware>, 'current' | 'status'>;
+  /**
+   * `GET /healthz` and `GET /readyz`, as in {@link ShellServerOptions}: on by default; `/readyz`
+   * also answers `503` while `config.status().ok` is false (closed) or the server is not listening.
+   */
+  health?: boolean | HealthHandlerOptions;
+}
+
+/** A shell handler, with the manifest it serves (for versions and logs). */
+export type ShellHandler = Middleware & {
+  /** The manifest served at `/mfe-manifest.json` (rewritten when `proxy`, local MFEs added). */
+  readonly manifest: Manifest;
+  /** Its `ETag`. */
+  readonly manifestEtag: string;
+};
+
 /**
  * Creates the shell's handler, a chain of:
  *
@@ -95,7 +119,7 @@ export interface ShellServerOptions extends ShellHandlerOptions {
  *
  * @throws TypeError at creation for bad options (see the handlers it is made of).
  */
-export function createShellHandler(opts: ShellHandlerOptions): Middleware {
+export function createShellHandler(opts: ShellHandlerOptions): ShellHandler {
   const { remotes, proxy = false, local = {}, static: staticRoot } = opts ?? ({} as Partial<ShellHandlerOptions>);
   if (typeof remotes !== 'object' || remotes === null || Array.isArray(remotes)) {
     throw new TypeError('createShellHandler: "remotes" must be a manifest object (see loadRemotes())');
@@ -143,7 +167,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
     else notFound();
   }
 
-  return function mfeShell(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+  const mfeShell = function mfeShell(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const end = (err?: unknown): void => {
       if (next) next(err);
       else if (err) sendError(res, 500, 'Internal Server Error');
@@ -158,6 +182,7 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
       end(err);
     }
   };
+  return Object.assign(mfeShell, { manifest: Object.freeze(served) as Manifest, manifestEtag: manifestEtag(served) });
 }
 
 /**
@@ -169,20 +194,52 @@ export function createShellHandler(opts: ShellHandlerOptions): Middleware {
  * for request headers over `maxHeaderSize`, `408` when they take longer than `headersTimeout`);
  * a failing handler a `500`: nothing a client sends can crash the process.
  *
+ * With `{ config }` (a {@link LiveConfig} of handlers, see `startLiveConfig`), each request is
+ * answered by the handler in service when it arrived, and `GET /mfe-status.json` tells what
+ * is in service and what was refused (README "Live reconfiguration").
+ *
  * ```js
  * createShellServer({ remotes: loadRemotes(), static: 'public' }).listen(8080);
  * ```
  */
-export function createShellServer(opts: ShellServerOptions): Server {
-  const env = opts.env ?? process.env;
-  const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
-  const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
+export function createShellServer(opts: ShellServerOptions | LiveShellServerOptions): Server {
+  let current: () => Middleware;
+  let status: Middleware | undefined;
+  let configReady: () => Readiness = () => true;
+  if ('config' in opts) {
+    const { config } = opts;
+    current = () => config.current;
+    status = createLiveStatusHandler(config);
+    // A refused reload keeps the last good configuration in service (ok stays true): a bad
+    // ConfigMap edit must not take every replica out of its Service at once.
+    configReady = () => (config.status().ok ? true : 'no valid configuration in service');
+  } else {
+    const env = opts.env ?? process.env;
+    const proxy = opts.proxy ?? envIs(env, 'MFE_PROXY_ENABLED', 'true');
+    const cacheOff = envIs(env, 'MFE_PROXY_CACHE', 'false');
+    const handler = createShellHandler({ ...opts, proxy, health: false, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
+    current = () => handler;
+  }
+  // Probes at the server, not in the handler: they outlive every configuration swap.
   const { health = true } = opts;
-  const withServer = health === false ? false : { ...(health === true ? {} : health), server: { get listening() { return server.listening; } } };
-  const handler = createShellHandler({ ...opts, proxy, health: withServer, ...(opts.proxyCache === undefined && cacheOff && { proxyCache: false }) });
+  const own = health === true || health === false ? {} : health;
+  const probes =
+    health === false
+      ? undefined
+      : createHealthHandler({
+          server: { get listening() { return server.listening; } },
+          ready: () => {
+            const r = configReady();
+            return r === true && own.ready ? own.ready() : r;
+          },
+        });
   const server: Server = createServer((req, res) => {
     try {
-      handler(req, res);
+      // The snapshot: this request keeps this handler (its routes, its manifest) to the end.
+      const handler = current();
+      const app = status ? () => status!(req, res, () => handler(req, res)) : () => handler(req, res);
+      if (probes) probes(req, res, app);
+      else app();
     } catch (err) {
       console.error('mfe-host/server: request failed:', err);
       sendError(res, 500, 'Internal Server Error');
