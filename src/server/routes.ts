@@ -17,6 +17,10 @@
  * | `/2.0.1/x.js`                        | `2.0.1`         |
  * | `/billing/1.0/x.js`, `/latest/x.js`  | `_` (none)      |
  *
+ * Only the segment comes from the URL: the folder a route serves is still the entry's own
+ * folder (`/9.9.9/billing/1.0.0/assets/mfe.js` → `/mfe/billing/1.0.0/mfe.js`, nothing above
+ * `assets/` reachable).
+ *
  * A version taken from the URL is a version like any other: immutable caching and the proxy
  * cache. With no version at all the segment is `_` (canary: `_canary`), and the files are
  * revalidated upstream on every request. The same rule applies to the canary's URL and to a
