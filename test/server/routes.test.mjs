@@ -4,7 +4,7 @@
 // rewritten manifest, immutable caching and the proxy cache, for the entry and the canary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createShellServer, loadRemotes, rewriteManifest } from '../../dist/server/index.js';
+import { createShellHandler, createShellServer, loadRemotes, rewriteManifest } from '../../dist/server/index.js';
 import { listen, upstreamService, withServer } from './_helpers.mjs';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -67,6 +67,23 @@ describe('the version segment of an entry without "version"', () => {
     assert.equal(rewritten({ entry: `${base}/2.0.0/mfe.js`, fallback: `${base}/stable/mfe.js` }).fallback, '/mfe/x/_fallback/mfe.js');
     assert.equal(rewritten({ entry: `${base}/2.0.0/mfe.js`, fallback: 'https://mirror.example.com/billing/2.0.0/mfe.js' }).fallback, '/mfe/x/_fallback/mfe.js', 'collision');
     assert.equal(rewritten({ entry: `${base}/2.0.0/mfe.js`, fallback: `${base}/2.0.0/legacy.js` }).fallback, '/mfe/x/2.0.0/legacy.js');
+  });
+});
+
+describe('names and versions of a manifest built in code', () => {
+  // loadRemotes refuses them at load (remotes.test.mjs); a manifest written in code is refused
+  // when the proxy's URLs are made from it, instead of URLs the proxy would answer 400.
+  const entry = 'https://cdn.example.com/billing/1.0.0/mfe.js';
+  test('a bad name or version: createShellHandler({ proxy: true }) throws, naming the remote, the key and why', () => {
+    assert.throws(() => createShellHandler({ remotes: { 'a/b': { entry } }, proxy: true }), {
+      name: 'TypeError',
+      message: 'rewriteManifest: remote "a/b": the name must be letters, digits, ".", "_" or "-" (a URL segment), starting with a letter or digit',
+    });
+    assert.throws(() => rewriteManifest({ billing: { entry, version: '../../x' } }), {
+      name: 'TypeError',
+      message: /^rewriteManifest: remote "billing": "version" must be a version string such as "1\.2\.0" .*, got "\.\.\/\.\.\/x"$/,
+    });
+    assert.throws(() => rewriteManifest({ billing: { entry, canary: { entry, weight: 1, version: '..' } } }), { message: /remote "billing": "canary\.version" must be/ });
   });
 });
 
