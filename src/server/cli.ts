@@ -437,7 +437,7 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv, ready: () => Read
   const unversioned = unversionedUrls(atStart).map((u) => `${u.name}${u.field === 'entry' ? '' : ` ${u.field}`} (${u.url})`);
   if (unversioned.length > 0) {
     const cost = proxy ? 'proxied' : 'with --proxy, proxied';
-    process.stdout.write(`mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ${unversioned.join(', ')}; ${cost} without immutable caching or the proxy cache, every request revalidated upstream\n`);
+    process.stdout.write(`mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ${unversioned.join(', ')}; ${cost} without immutable caching or the proxy cache, every request revalidated upstream (put the version in the URL, /<name>/1.2.0/<file>, or set "version")\n`);
   }
   return { server, mode, config };
 }

@@ -50,7 +50,8 @@ interface Found extends LocalMfe {
  *   level of a directory (`"packages/*"`). Other globs are reported as unsupported.
  *
  * Packages without an `"mfe"` field are skipped. A package with one must have a string
- * `version` and `"mfe": { "name", "entry" }`: `name` made of letters, digits, `.`, `_`, `-`;
+ * `version` and `"mfe": { "name", "entry" }`: `name` made of letters, digits, `.`, `_`, `-`
+ * (the rules of `names.ts`, shared with configured remotes, as is the `version` check);
  * `entry` a relative path to a file inside the package (`./dist/mfe.js`). The entry's folder is
  * what gets served, so put the entry at the top of the build output. The entry file need not
  * exist yet (a build may be running); requests for it answer 404 until it does.

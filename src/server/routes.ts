@@ -17,6 +17,10 @@
  * | `/2.0.1/x.js`                        | `2.0.1`         |
  * | `/billing/1.0/x.js`, `/latest/x.js`  | `_` (none)      |
  *
+ * Only the segment comes from the URL: the folder a route serves is still the entry's own
+ * folder (`/9.9.9/billing/1.0.0/assets/mfe.js` → `/mfe/billing/1.0.0/mfe.js`, nothing above
+ * `assets/` reachable).
+ *
  * A version taken from the URL is a version like any other: immutable caching and the proxy
  * cache. With no version at all the segment is `_` (canary: `_canary`), and the files are
  * revalidated upstream on every request. The same rule applies to the canary's URL and to a
@@ -25,7 +29,7 @@
  * get the same segment (a canary or fallback of the same version on another host), the later
  * one falls back to `_canary` / `_fallback`, unversioned: a segment names exactly one folder.
  */
-import { versionFromUrl } from './names.js';
+import { nameProblem, versionFromUrl, versionProblem } from './names.js';
 import { encodeSegment } from './path.js';
 import type { Manifest, RemoteEntry } from './remotes.js';
 
@@ -124,11 +128,15 @@ export function mfeUrl(name: string, segment: string, file: string): string {
  * folders. Relative styles stay relative (they resolve against the rewritten entry's folder);
  * absolute styles elsewhere stay as they are, since the proxy will not fetch outside a folder.
  * Other fields (integrity, format, disabled, …) are kept: the bytes are the same.
+ *
+ * @throws TypeError for a name or version that cannot be a URL segment (see `names.ts`;
+ *   `loadRemotes` already refuses them, this catches manifests built in code).
  */
 export function rewriteManifest(remotes: Manifest): Record<string, RemoteEntry> {
   const out: Record<string, RemoteEntry> = Object.create(null);
   for (const name of Object.keys(remotes)) {
     const entry = remotes[name]!;
+    checkSegments(name, entry);
     const routes = routesOf(entry);
     const rewrite = (url: string): string => rewriteUrl(name, routes, url) ?? url;
     // A version taken from the URL is written out, as if it had been given (devtools, events).
@@ -148,6 +156,21 @@ export function rewriteManifest(remotes: Manifest): Record<string, RemoteEntry> 
     out[name] = copy;
   }
   return out;
+}
+
+/**
+ * `loadRemotes` refuses bad names and versions at load; a manifest built in code reaches here
+ * unchecked, and would become URLs the proxy answers `400`: refused the same way.
+ */
+function checkSegments(name: string, entry: RemoteEntry): void {
+  const problems: string[] = [];
+  const badName = nameProblem(name);
+  if (badName !== undefined) problems.push(`the name ${badName}`);
+  for (const [field, version] of [['version', entry.version], ['canary.version', entry.canary?.version]] as const) {
+    const bad = typeof version === 'string' ? versionProblem(version) : undefined;
+    if (bad !== undefined) problems.push(`${JSON.stringify(field)} ${bad}, got ${JSON.stringify(version)}`);
+  }
+  if (problems.length > 0) throw new TypeError(`rewriteManifest: remote ${JSON.stringify(name)}: ${problems.join('; ')}`);
 }
 
 function rewriteUrl(name: string, routes: readonly Route[], href: string): string | undefined {

@@ -342,4 +342,42 @@ describe('serving', () => {
       await new Promise((resolve) => upstream.close(resolve));
     }
   });
+
+  test('shell host: the unversioned remotes are named at start, with what that costs', async () => {
+    const remotes = {
+      billing: { entry: 'http://billing-service:8888/mfe/billing/1.0.0/remoteEntry.js', canary: { entry: 'http://billing-service:8888/mfe/billing/next/remoteEntry.js', weight: 0.1 } },
+      plain: 'http://plain-service:8888/remoteEntry.js',
+      pinned: { entry: 'http://plain-service:8888/latest/remoteEntry.js', version: '3.1.0' },
+    };
+    const cost = 'without immutable caching or the proxy cache, every request revalidated upstream (put the version in the URL, /<name>/1.2.0/<file>, or set "version")';
+    for (const [flags, how] of [[['--proxy'], 'proxied'], [[], 'with --proxy, proxied']]) {
+      await inTempDir(async (cwd) => {
+        const server = await startServe(['serve', '--port', '0', ...flags], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(remotes) }) });
+        try {
+          const line = server.out.stdout.split('\n').find((l) => l.includes('unversioned'));
+          assert.equal(
+            line,
+            'mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ' +
+              'billing canary.entry (http://billing-service:8888/mfe/billing/next/remoteEntry.js), plain (http://plain-service:8888/remoteEntry.js); ' +
+              `${how} ${cost}`,
+          );
+        } finally {
+          server.child.kill('SIGTERM');
+        }
+        assert.equal((await server.exited).code, 0);
+      });
+    }
+    // Every remote versioned (by its URL or its "version"): nothing to say.
+    await inTempDir(async (cwd) => {
+      const versioned = { billing: remotes.billing.entry, pinned: remotes.pinned };
+      const server = await startServe(['serve', '--port', '0', '--proxy'], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(versioned) }) });
+      try {
+        assert.equal(server.mode, 'shell host: 2 remotes, proxy on');
+        assert.doesNotMatch(server.out.stdout, /unversioned/);
+      } finally {
+        server.child.kill('SIGTERM');
+      }
+      assert.equal((await server.exited).code, 0);
+    });
+  });
 });

@@ -105,6 +105,13 @@ describe('errors name the package.json, the field and why', () => {
     ['missing mfe.name', bad({ entry: './mfe.js' }), /"mfe\.name" is missing/],
     ['bad mfe.name', bad({ name: 'bil ling', entry: './mfe.js' }), /"mfe\.name" must be letters, digits, "\.", "_" or "-" \(a URL segment\), starting with a letter or digit, got string "bil ling"/],
     ['mfe.name __proto__', bad({ name: '__proto__', entry: './mfe.js' }), /"mfe\.name" must be/],
+    // the rules of configured remotes (names.ts): URL segments, never a path
+    ['mfe.name a/b', bad({ name: 'a/b', entry: './mfe.js' }), /"mfe\.name" must be letters, digits, "\.", "_" or "-" \(a URL segment\), starting with a letter or digit, got string "a\/b"/],
+    ['mfe.name ..', bad({ name: '..', entry: './mfe.js' }), /"mfe\.name" must be letters, digits, "\.", "_" or "-" \(a URL segment\), starting with a letter or digit, got string "\.\."/],
+    ['mfe.name constructor', bad({ name: 'constructor', entry: './mfe.js' }), /"mfe\.name" must not be a member of every object, got string "constructor"/],
+    ['mfe.name empty', bad({ name: '', entry: './mfe.js' }), /"mfe\.name" must not be empty/],
+    ['version ..', bad({ name: 'x', entry: 'mfe.js' }, '..'), /"version" must be a version string such as "1\.2\.0" .*, got string "\.\."/],
+    ['version with a slash', bad({ name: 'x', entry: 'mfe.js' }, '1.0.0/x'), /"version" must be a version string such as "1\.2\.0" \(a URL segment: letters, digits, "\.", "\+", "_" or "-", starting with a letter or digit\), got string "1\.0\.0\/x"/],
     ['missing mfe.entry', bad({ name: 'x' }), /"mfe\.entry" is missing/],
     ['absolute mfe.entry', bad({ name: 'x', entry: '/etc/passwd' }), /"mfe\.entry" must be a path relative to the package/],
     ['URL mfe.entry', bad({ name: 'x', entry: 'https://cdn.example.com/mfe.js' }), /"mfe\.entry" must be a path relative to the package/],
