@@ -121,6 +121,43 @@ describe('a Module Federation container without a format', () => {
     expect(await el.settled).to.equal('mounted');
   });
 
+  it('retries a container behind a flaky server, then mounts it', async () => {
+    const src = new URL(`/flaky/${uid()}/test/fixtures/federation/build/billing/remoteEntry.js`, location.href).href;
+    const el = document.createElement('mfe-host');
+    el.setAttribute('retries', '1');
+    el.src = src;
+    (await fixture(html`<div></div>`)).append(el);
+    expect(await el.settled).to.equal('mounted');
+    expect(el.shadowRoot!.querySelector('.billing')!.textContent).to.equal('billing for nobody');
+  });
+
+  // Tests run the development build, where side-effect tracking is on by default and every entry
+  // loads through the adapters; production's default (off) imports an entry straight away and
+  // goes to the adapters only when the module has no mount().
+  describe('with side-effect tracking off (the production default: the direct import path)', () => {
+    before(() => configure({ sideEffects: false }));
+    after(() => configure({ sideEffects: { report: true } }));
+
+    it('mounts ./mount of a plain-URL webpack container', async () => {
+      const el = await mounted(named(remote('billing')), { user: 'ada' });
+      expect(el.status).to.equal('mounted');
+      expect(el.shadowRoot!.querySelector('.billing')!.textContent).to.equal('billing for ada');
+    });
+
+    it('mounts ./mfe (React) of an enhanced container', async () => {
+      const el = await mounted(named(remote('shop')));
+      expect(el.status).to.equal('mounted');
+      expect(el.shadowRoot!.querySelector('.out')!.textContent).to.equal('hello world from shop');
+    });
+
+    it('says what a classic-script container is, and what an ES module without mount() lacks', async () => {
+      const src = remote('billing-var');
+      expect((await errorOf({ name: 'billing', src })).error.message).to.equal(`billing: ${src} load failed: does not export mount(): ${CLASSIC}`);
+      const half = fake('half');
+      expect((await errorOf({ name: 'half', src: half })).error.message).to.equal(`half: ${half} load failed: does not export mount()`);
+    });
+  });
+
   describe('failures (phase load, the MFE, the URL and the cause)', () => {
     it('a container built as a classic script (library type "var"): says so, and what to do', async () => {
       const src = remote('billing-var');
