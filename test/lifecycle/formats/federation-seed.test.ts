@@ -34,25 +34,40 @@ const report = (origin: string): Promise<Report> =>
     }),
   );
 
+/** Starts the billing service (serving `container`) and the shell host in front of it. */
+async function start(container = 'billing'): Promise<Started> {
+  const res = await fetch(`/federation-shell/start?container=${container}`, { method: 'POST' });
+  const started = (await res.json()) as Started;
+  expect(res.status, started.error).to.equal(200);
+  return started;
+}
+
+/** The shell's page in an iframe, and what it reported. */
+async function visit(started: Started): Promise<Report> {
+  const got = report(started.shell);
+  await fixture(html`<iframe src=${`${started.shell}/index.html`}></iframe>`);
+  return got;
+}
+
+/** The manifest's entry for billing, checked: same origin as the shell, proxied, no format. */
+function entryOf(r: Report, started: Started): URL {
+  const raw = r.manifest.billing!;
+  const entry = typeof raw == 'string' ? raw : raw.entry;
+  expect(typeof raw == 'string' ? undefined : raw.format, 'no format in the manifest').to.equal(undefined);
+  const url = new URL(entry, started.shell);
+  expect(url.origin).to.equal(started.shell);
+  // Its version segment is read, not assumed: 1.0.0 once the server takes it from the URL, `_` before.
+  expect(url.pathname).to.match(/^\/mfe\/billing\/[^/]+\/remoteEntry\.js$/);
+  return url;
+}
+
 describe('a Module Federation remote configured as the seed does (MFE_REMOTES, a plain URL)', () => {
   it('shell host → /mfe-manifest.json → <mfe-host name="billing"> mounts the container\'s exposed module through the proxy', async function () {
     this.timeout(60_000);
-    const res = await fetch('/federation-shell/start', { method: 'POST' });
-    const started = (await res.json()) as Started;
-    expect(res.status, started.error).to.equal(200);
+    const started = await start();
     try {
-      const got = report(started.shell);
-      await fixture(html`<iframe src=${`${started.shell}/index.html`}></iframe>`);
-      const r = await got;
-
-      // The manifest: a same-origin, proxied entry, with no format. Its version segment is read,
-      // not assumed: 1.0.0 once the server takes it from the URL, `_` before.
-      const raw = r.manifest.billing!;
-      const entry = typeof raw == 'string' ? raw : raw.entry;
-      expect(typeof raw == 'string' ? undefined : raw.format, 'no format in the manifest').to.equal(undefined);
-      const path = new URL(entry, started.shell);
-      expect(path.origin).to.equal(started.shell);
-      expect(path.pathname).to.match(/^\/mfe\/billing\/[^/]+\/remoteEntry\.js$/);
+      const r = await visit(started);
+      const path = entryOf(r, started);
 
       expect(r.events.find((e) => e.type == 'mfe-error')?.message, 'no error').to.equal(undefined);
       expect(r.status).to.equal('mounted');
@@ -66,6 +81,25 @@ describe('a Module Federation remote configured as the seed does (MFE_REMOTES, a
       const { requests } = (await (await fetch(`/federation-shell/requests/${started.id}`)).json()) as { requests: string[] };
       expect(requests).to.include('/mfe/billing/1.0.0/remoteEntry.js');
       expect(requests.filter((p) => p.startsWith('/mfe/billing/1.0.0/chunks/')).length, 'chunks').to.be.greaterThan(0);
+    } finally {
+      await fetch(`/federation-shell/stop/${started.id}`, { method: 'POST' });
+    }
+  });
+
+  it('a classic-script remoteEntry (library type "var") behind the shell: the error names the MFE, the URL and what to do', async function () {
+    this.timeout(60_000);
+    const started = await start('billing-var');
+    try {
+      const r = await visit(started);
+      const path = entryOf(r, started);
+      expect(r.status).to.equal('error');
+      expect(r.text).to.equal(null);
+      const error = r.events.find((e) => e.type == 'mfe-error')!;
+      expect(error.entry).to.equal(path.href);
+      expect(error.message).to.equal(
+        `billing: ${path.href} load failed: does not export mount(): it exports nothing: a classic script, e.g. a Module Federation remoteEntry.js ` +
+          'built with library type "var"? Build the container as an ES module (library: { type: "module" }), or set "format" to what the entry is',
+      );
     } finally {
       await fetch(`/federation-shell/stop/${started.id}`, { method: 'POST' });
     }
