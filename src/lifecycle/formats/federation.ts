@@ -129,7 +129,7 @@ export async function unformatted(ns: Record<string, unknown>, url: string, spec
 const isContainer = (ns: Record<string, unknown>): ns is Record<string, unknown> & Container => typeof ns.init == 'function' && typeof ns.get == 'function';
 
 /** Modules taken, in this order, from a container when no `expose` names one. */
-export const DEFAULT_EXPOSES = ['./mfe', './mount'];
+const DEFAULT_EXPOSES = ['./mfe', './mount'];
 
 /** `Module "./x" does not exist in container.` (webpack's and the MF 2 runtime's wording). */
 const missing = (e: unknown): boolean => /does not exist in container/.test(String((e as Error)?.message));
