@@ -22,11 +22,12 @@ export type ProxyCacheOption = false | ProxyCacheLimits;
 /** Size limits of the proxy's cache. */
 export interface ProxyCacheLimits {
   /**
-   * Bytes the cache may hold: bodies plus their keys and headers. Default 64 MiB: a release of a
-   * micro-frontend is typically a few hundred KB to a few MB of JavaScript and CSS, so the
-   * stable and canary versions of a dozen remotes fit, while a container with a 256–512 MiB
-   * limit keeps most of its memory. Responses being recorded count against the same budget
-   * (so at most twice this is held at any time).
+   * Bytes the cache may hold: stored entries and the responses being recorded, each counted
+   * at what it costs in memory (body, key, headers and the objects around them, measured), so
+   * the cache grows the process's heap (`heapUsed + arrayBuffers`) by at most 1.5 times this.
+   * Default 64 MiB: a release of a micro-frontend is typically a few hundred KB to a few MB of
+   * JavaScript and CSS, so the stable and canary versions of a dozen remotes fit, while a
+   * container with a 256–512 MiB limit keeps most of its memory.
    */
   maxBytes?: number;
   /**
@@ -35,13 +36,32 @@ export interface ProxyCacheLimits {
    * video) cannot push out dozens of hot assets. Larger files stream through as if uncached.
    */
   maxEntryBytes?: number;
+  /**
+   * The most entries kept, whatever their size. Default one per KiB of `maxBytes` (65,536 for
+   * 64 MiB): far more files than the remotes of a shell have, while a flood of distinct tiny
+   * URLs (each costing some 700 B of bookkeeping for a few bytes of body) stays a bounded,
+   * cheap-to-evict table.
+   */
+  maxEntries?: number;
 }
 
 const MIB = 1024 * 1024;
 const DEFAULT_MAX_BYTES = 64 * MIB;
 const DEFAULT_MAX_ENTRY_BYTES = 8 * MIB;
-/** Rough cost of an entry beyond its body and headers (the entry object, Map slot, buffer header). */
-const ENTRY_OVERHEAD = 200;
+/**
+ * What an entry costs beyond its body bytes, the characters of its key and of its header
+ * values, measured on Node 20 (x64) by filling a cache with tiny entries and counting the heap
+ * after `gc()` (test/server/proxy-cache-memory.test.mjs; about 640 B for a 60-byte body, a
+ * 60-character key and two header values, 770 B with five): the entry object (~70 B), the
+ * body's `Buffer` and `ArrayBuffer` (~150 B, plus ~100 B of backing-store bookkeeping outside
+ * the JS heap), the headers object (~100 B), the key's string header, the `Map` slot with its
+ * table's slack (30–60 B). Rounded up, so the accounted size stays above the real one.
+ */
+const ENTRY_OVERHEAD = 512;
+/** Each header value and the key: a string's header (16 B), its slot, rounding (measured as above). */
+const STRING_OVERHEAD = 32;
+/** A recorded chunk: its `Buffer` object (a view of the socket's read) and its array slot. */
+const CHUNK_OVERHEAD = 128;
 /**
  * Request headers the proxy forwards by default that a stored answer may be shared across:
  * `Accept-Encoding` is part of the key when the answer varies on it, the conditionals are
@@ -74,16 +94,16 @@ export interface CacheEntry {
  * Reads and checks the `cache` option; `undefined` when the cache is off.
  *
  * @param who the function whose option it is, for the message (`createProxyHandler`).
- * @throws TypeError for anything but `undefined`, `false` or `{ maxBytes?, maxEntryBytes? }`
- *   with positive integers, `maxEntryBytes` at most `maxBytes`.
+ * @throws TypeError for anything but `undefined`, `false` or `{ maxBytes?, maxEntryBytes?,
+ *   maxEntries? }` with positive integers, `maxEntryBytes` at most `maxBytes`.
  */
 export function createProxyCache(option: unknown, who: string): ProxyCache | undefined {
   if (option === false) return undefined;
   const given = option === undefined ? {} : option;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes? }, got ${typeName(option)}`);
+    throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes?, maxEntries? }, got ${typeName(option)}`);
   }
-  const { maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes: entryGiven, now = () => performance.now() } = given as ProxyCacheLimits & { now?: () => number };
+  const { maxBytes = DEFAULT_MAX_BYTES, maxEntryBytes: entryGiven, maxEntries: entriesGiven, now = () => performance.now() } = given as ProxyCacheLimits & { now?: () => number };
   // `now` is for tests only (a fake monotonic clock in ms), so it is not in ProxyCacheLimits.
   if (!isByteCount(maxBytes)) throw new TypeError(`${who}: "cache.maxBytes" must be a positive integer number of bytes, got ${typeName(maxBytes)}`);
   if (entryGiven !== undefined && !isByteCount(entryGiven)) {
@@ -93,8 +113,12 @@ export function createProxyCache(option: unknown, who: string): ProxyCache | und
   if (maxEntryBytes > maxBytes) {
     throw new TypeError(`${who}: "cache.maxEntryBytes" (${maxEntryBytes}) must not exceed "cache.maxBytes" (${maxBytes})`);
   }
+  if (entriesGiven !== undefined && !isByteCount(entriesGiven)) {
+    throw new TypeError(`${who}: "cache.maxEntries" must be a positive integer, got ${typeName(entriesGiven)}`);
+  }
+  const maxEntries = entriesGiven ?? Math.max(1, Math.floor(maxBytes / 1024));
   if (typeof now !== 'function') throw new TypeError(`${who}: "cache.now" must be a function`);
-  return new ProxyCache(maxBytes, maxEntryBytes, now);
+  return new ProxyCache(maxBytes, maxEntryBytes, maxEntries, now);
 }
 
 /** The cache of one proxy handler. */
@@ -102,13 +126,15 @@ export class ProxyCache {
   readonly #entries = new Map<string, CacheEntry>();
   /** Fetches under way, by request key, with the callbacks of the requests waiting for them. */
   readonly #pending = new Map<string, Set<() => void>>();
+  /** Accounted size of the stored entries. */
   #bytes = 0;
-  /** Bytes held by fills still recording. */
+  /** Accounted size of the chunks held by fills still recording (and by their first clients). */
   #recording = 0;
 
   constructor(
     readonly maxBytes: number,
     readonly maxEntryBytes: number,
+    readonly maxEntries: number,
     readonly now: () => number,
   ) {}
 
@@ -209,33 +235,46 @@ export class ProxyCache {
     res.end(req.method === 'HEAD' ? undefined : entry.body);
   }
 
-  /** Stores an entry, evicting the least recently used ones until it fits. For {@link Fill}. */
+  /**
+   * Stores an entry, evicting the least recently used ones until it fits beside the others and
+   * the recordings under way, and until there are fewer than `maxEntries`. For {@link Fill}.
+   */
   store(key: string, entry: CacheEntry): void {
     const old = this.#entries.get(key);
     if (old !== undefined) {
       this.#entries.delete(key);
       this.#bytes -= old.size;
     }
-    if (entry.size > this.maxBytes) return;
-    for (const [oldest, { size }] of this.#entries) {
-      if (this.#bytes + entry.size <= this.maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= size;
-    }
+    if (this.#recording + entry.size > this.maxBytes) return;
+    this.#evict(entry.size, 1);
     this.#entries.set(key, entry);
     this.#bytes += entry.size;
   }
 
-  /** Reserves recording bytes; false when recording them would pass `maxBytes`. For {@link Fill}. */
+  /**
+   * Reserves accounted bytes for chunks being recorded, evicting least recently used entries to
+   * make room: entries and recordings share `maxBytes`. False when the recordings alone would
+   * pass it. For {@link Fill}.
+   */
   reserve(bytes: number): boolean {
     if (this.#recording + bytes > this.maxBytes) return false;
     this.#recording += bytes;
+    this.#evict(0, 0);
     return true;
   }
 
   /** Gives back recording bytes. For {@link Fill}. */
   unreserve(bytes: number): void {
     this.#recording -= bytes;
+  }
+
+  /** Drops least recently used entries until `bytes` more fit and `slots` more entries do. */
+  #evict(bytes: number, slots: number): void {
+    for (const [oldest, { size }] of this.#entries) {
+      if (this.#bytes + this.#recording + bytes <= this.maxBytes && this.#entries.size + slots <= this.maxEntries) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= size;
+    }
   }
 
   /** Ends the fetch of a request key: every waiter looks up again. For {@link Fill}. */
@@ -313,7 +352,7 @@ export class Fill {
   /** Records a chunk of the body; past `maxEntryBytes` (or the cache's budget) the fill is abandoned. */
   write(chunk: Buffer): void {
     if (this.#done) return;
-    if (this.#bytes + chunk.length > this.cache.maxEntryBytes || !this.cache.reserve(chunk.length)) {
+    if (this.#bytes + chunk.length > this.cache.maxEntryBytes || !this.cache.reserve(chunk.length + CHUNK_OVERHEAD)) {
       this.abandon();
       return;
     }
@@ -339,8 +378,7 @@ export class Fill {
     let offset = 0;
     for (const chunk of this.#chunks) offset += chunk.copy(body, offset);
     const headers: Record<string, string | string[]> = { ...this.#headers, 'content-length': String(body.length) };
-    let size = body.length + this.#storeKey.length + ENTRY_OVERHEAD;
-    for (const name of Object.keys(headers)) size += name.length + String(headers[name]).length;
+    const size = entrySize(this.#storeKey, headers, body);
     const now = this.cache.now();
     this.#finish();
     this.cache.store(this.#storeKey, { headers, body, size, storedAt: now, initialAge: this.#initialAge, expiresAt: now + (this.#lifetime - this.#initialAge) * 1000 });
@@ -356,9 +394,24 @@ export class Fill {
 
   #finish(): void {
     this.#done = true;
-    this.cache.unreserve(this.#bytes);
+    this.cache.unreserve(this.#bytes + this.#chunks.length * CHUNK_OVERHEAD);
     this.#chunks = [];
   }
+}
+
+/**
+ * What an entry is counted at: its body, key and header values at their length plus what
+ * V8 and Node spend around them (see {@link ENTRY_OVERHEAD}). Header names are not counted:
+ * they are the proxy's own constant strings, shared by every entry.
+ */
+function entrySize(key: string, headers: Readonly<Record<string, string | string[]>>, body: Buffer): number {
+  let size = ENTRY_OVERHEAD + body.length + key.length + STRING_OVERHEAD;
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (typeof value === 'string') size += value.length + STRING_OVERHEAD;
+    else for (const item of value) size += item.length + 2 * STRING_OVERHEAD;
+  }
+  return size;
 }
 
 /** The normalized `Accept-Encoding` of a request, as used in keys. */

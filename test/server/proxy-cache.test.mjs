@@ -455,6 +455,34 @@ describe('expiry and memory', () => {
     });
   });
 
+  test('maxEntries caps the number of entries whatever their size: the least recently used goes', async () => {
+    const [a, b, c] = [file(), file(), file()];
+    await withServer(proxy({ cache: { maxEntries: 2 } }), async (base) => {
+      await raw(base, a.path);
+      await raw(base, b.path);
+      await raw(base, a.path); // a is now the most recently used
+      await raw(base, c.path); // a third entry: b goes
+      assert.equal((await raw(base, a.path)).headers.age, '0');
+      assert.equal((await raw(base, c.path)).headers.age, '0');
+      assert.deepEqual([a.hits(), b.hits(), c.hits()], [1, 1, 1]);
+      assert.equal((await raw(base, b.path)).headers.age, undefined, 'b was evicted');
+      assert.equal(b.hits(), 2);
+    });
+  });
+
+  test('each entry counts at its real cost, not just its body: 100 one-byte files do not fit in 50 kB', async () => {
+    const files = Array.from({ length: 100 }, () => file({ body: 'x' }));
+    // No entry cap, so only the bytes counted decide.
+    await withServer(proxy({ cache: { maxBytes: 50_000, maxEntries: 1_000 } }), async (base) => {
+      for (const f of files) await raw(base, f.path);
+      // Newest first: every hit is an entry that was kept (a miss only evicts ones already counted).
+      let stored = 0;
+      for (const f of files.toReversed()) if ((await raw(base, f.path)).headers.age !== undefined) stored++;
+      // Some 700 B each with the bookkeeping measured in proxy-cache-memory.test.mjs.
+      assert.ok(stored > 40 && stored < 80, `${stored} of 100 stored`);
+    });
+  });
+
   test('a body over maxEntryBytes is served in full but not stored; one at the limit is', async () => {
     const big = file({ body: 'x'.repeat(5_000) });
     const chunkedBig = custom((req, res) => {
@@ -737,7 +765,7 @@ describe('options', () => {
 
   test('bad cache options throw a TypeError naming the option', () => {
     const bad = [
-      [true, /"cache" must be false or \{ maxBytes\?, maxEntryBytes\? \}, got boolean true/],
+      [true, /"cache" must be false or \{ maxBytes\?, maxEntryBytes\?, maxEntries\? \}, got boolean true/],
       [null, /"cache" must be false or/],
       ['yes', /"cache" must be false or .*got string "yes"/],
       [[], /"cache" must be false or .*got an array/],
@@ -749,13 +777,16 @@ describe('options', () => {
       [{ maxBytes: '1000' }, /"cache.maxBytes" .*got string "1000"/],
       [{ maxEntryBytes: 0 }, /"cache.maxEntryBytes"/],
       [{ maxBytes: 100, maxEntryBytes: 200 }, /"cache.maxEntryBytes" \(200\) must not exceed "cache.maxBytes" \(100\)/],
+      [{ maxEntries: 0 }, /"cache.maxEntries" must be a positive integer, got number 0/],
+      [{ maxEntries: 2.5 }, /"cache.maxEntries"/],
+      [{ maxEntries: '10' }, /"cache.maxEntries" .*got string "10"/],
     ];
     for (const [cache, message] of bad) {
       assert.throws(() => createProxyHandler({ remotes, cache }), (err) => err instanceof TypeError && message.test(err.message), JSON.stringify(cache));
     }
     assert.throws(() => createShellHandler({ remotes, proxy: true, proxyCache: { maxBytes: -1 } }), TypeError);
     // Good ones: maxEntryBytes defaults to min(8 MiB, maxBytes).
-    for (const cache of [undefined, false, {}, { maxBytes: 100 }, { maxBytes: 100, maxEntryBytes: 100 }]) {
+    for (const cache of [undefined, false, {}, { maxBytes: 100 }, { maxBytes: 100, maxEntryBytes: 100 }, { maxEntries: 1 }]) {
       assert.equal(typeof createProxyHandler({ remotes, cache }), 'function');
     }
   });
