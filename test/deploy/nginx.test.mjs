@@ -168,7 +168,7 @@ describe('deploy/nginx/mfe-cdn.conf', { skip }, () => {
     });
 
     test('probes are not exposed; the shell page is proxied, not cached', async () => {
-      for (const path of ['/healthz', '/readyz']) {
+      for (const path of ['/healthz', '/readyz', '/mfe-status.json']) {
         const r = await fetch(base + path);
         await r.text();
         assert.equal(r.status, 404, path);
