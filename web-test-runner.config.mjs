@@ -71,6 +71,21 @@ function browserFor(name) {
           executablePath: FIREFOX_BIN,
           headless: true,
         },
+        // Debian's Firefox ESR 140 has no WebDriver BiDi `emulation.setScreenOrientationOverride`,
+        // which puppeteer-core 24's setViewport sends for every test page ("unknown command"):
+        // tolerate that one command's failure, nothing else (newer ESRs accept it).
+        async createPage({ browser }) {
+          const page = await browser.newPage();
+          const setViewport = page.setViewport.bind(page);
+          page.setViewport = async (viewport) => {
+            try {
+              await setViewport(viewport);
+            } catch (err) {
+              if (!/setScreenOrientationOverride/.test(String(err?.message))) throw err;
+            }
+          };
+          return page;
+        },
       });
     case 'webkit': {
       const port = Number(process.env.WEBKIT_DRIVER_PORT || 4444);

@@ -3,8 +3,10 @@
  * for iframe isolation; side-effect tracking wraps any of them but the iframe (it has a window
  * of its own). Entries with `shared` packages negotiate them first (discovery/sharing). This
  * dispatcher and each adapter are chunks of their own, loaded only when an entry needs them.
+ * An `esm` entry comes here too when its module has no `mount` (e.g. a Module Federation
+ * container given without a format).
  */
-import type { LoadSpec } from './load.js';
+import { BadModule, find, type LoadSpec } from './load.js';
 import type { Fx } from './side-effects.js';
 
 /** What every adapter module exports. */
@@ -28,8 +30,22 @@ export const adapt = async (kind: string, url: string, spec: LoadSpec): Promise<
     spec.shared && kind != 'iframe'
       ? await (await import('../discovery/sharing.js')).prepare(url, spec)
       : (u: string): Promise<Record<string, unknown>> => import(/* @vite-ignore */ u);
-  const get = async (): Promise<Record<string, unknown>> => (a ? (await a()).load(url, spec) : imp(url));
-  if (!spec.sideEffects || kind == 'iframe') return [await get()];
-  // `url` may carry a retry suffix; the tracker attributes by the entry's folder, which it keeps.
-  return (await import('./side-effects.js')).track(url, spec.name, spec.sideEffects, get);
+  const get = async (): Promise<Record<string, unknown>> => {
+    if (a) return (await a()).load(url, spec);
+    const ns = await imp(url);
+    // An ES module entry without an MFE's exports: a Module Federation container (init/get) given
+    // without a format is mounted as format "federation" would mount it; one that exports nothing
+    // is told why (a classic script?). Anything else is left to the loader's "does not export".
+    return (typeof ns.init == 'function' && typeof ns.get == 'function') || !Object.keys(ns).length
+      ? (await import('./formats/federation.js')).unformatted(ns, url, spec)
+      : ns;
+  };
+  const got: [Record<string, unknown>, Fx?] =
+    !spec.sideEffects || kind == 'iframe'
+      ? [await get()]
+      : // `url` may carry a retry suffix; the tracker attributes by the entry's folder, which it keeps.
+        await (await import('./side-effects.js')).track(url, spec.name, spec.sideEffects, get);
+  // The loader checks the rest of the contract (unmount); a module without mount() stops here.
+  if (!find(got[0])) throw new BadModule('does not export mount()');
+  return got;
 };

@@ -16,7 +16,7 @@ export interface LoadSpec {
   format: MfeFormat;
   /** `isolation="iframe"`: the entry runs in a sandboxed iframe, never in this document. */
   iframe?: boolean;
-  /** Module Federation: the exposed module to mount (default `./mfe`). */
+  /** Module Federation: the exposed module to mount (default: `./mfe`, else `./mount`, else the only one; formats/federation). */
   expose?: string;
   /** Track (and clean up) what the module leaves on `window`/`document` (lifecycle/side-effects). */
   sideEffects?: SideEffectOptions;
@@ -60,12 +60,9 @@ export const loaded = (url: string, spec?: LoadSpec): LoadedModule | undefined =
 const pick = (m: Record<string, unknown> | undefined): MicroFrontend | undefined =>
   m && typeof m.mount === 'function' ? (m as unknown as MicroFrontend) : undefined;
 
-const validate = (ns: Record<string, unknown>): MicroFrontend => {
-  const mfe =
-    pick(ns) ?? pick(ns.default as Record<string, unknown>) ?? pick(ns.mfe as Record<string, unknown>);
-  if (typeof mfe?.unmount !== 'function') throw new BadModule(`does not export ${mfe ? 'unmount' : 'mount'}()`);
-  return mfe;
-};
+/** The MFE a namespace exports, if it has a `mount`: named exports, `default` or `mfe` (also used by the adapters). */
+export const find = (ns: Record<string, unknown>): MicroFrontend | undefined =>
+  pick(ns) ?? pick(ns.default as Record<string, unknown>) ?? pick(ns.mfe as Record<string, unknown>);
 
 /**
  * Import `url` once per page, after checking `integrity` if given, and build its `styles`. A
@@ -81,12 +78,17 @@ export function loadModule(url: string, retries: number, delay: number, integrit
     const once = async (u: string): Promise<LoadedModule> => {
       // Checked (and, where the engine can, enforced) before the module may run.
       if (integrity) await (await import('./integrity.js')).verify(u, integrity);
-      // Other formats, iframes, side-effect tracking and shared packages load their code on demand.
+      // Other formats, iframes, side-effect tracking and shared packages load their code on demand,
+      // and so does an ES module without an MFE's exports (a Module Federation container given
+      // without a format is mounted as format "federation" would: lifecycle/adapters).
+      let m: Record<string, unknown>;
       const [ns, fx] =
-        kind == 'esm' && !spec?.sideEffects && !spec?.shared
-          ? [(await import(/* @vite-ignore */ u)) as Record<string, unknown>]
+        kind == 'esm' && !spec?.sideEffects && !spec?.shared && find((m = await import(/* @vite-ignore */ u)))
+          ? [m]
           : await (await import('./adapters.js')).adapt(kind, u, spec!);
-      const mfe = validate(ns);
+      // There is a mount(): the adapters refuse a module without one.
+      const mfe = find(ns)!;
+      if (typeof mfe.unmount != 'function') throw new BadModule('does not export unmount()');
       const base = new URL('.', url).href;
       // Built once per module (on demand), and adopted by every instance.
       const sheets = mfe.styles ? (await import('./styles.js')).buildSheets(mfe.styles, base) : [];

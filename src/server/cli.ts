@@ -11,16 +11,26 @@ import { statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
+import { createDrainer, type Drainer } from './drain.js';
+import { createHealthHandler, type Readiness } from './health.js';
 import { discoverLocalMfes, type LocalMfe } from './indie.js';
-import { fetchManifests } from './fragments.js';
+import { createManifestFetcher, type FetchedManifest, type ManifestFailure } from './fragments.js';
+import type { Middleware } from './http.js';
+import { type LiveConfig, LiveConfigError, type LiveProblem, type LiveTrigger, STATUS_PATH, problemsOf, startLiveConfig } from './live-config.js';
+import { manifestEtag } from './manifest.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
-import { createShellServer, envIs } from './shell.js';
+import { unversionedUrls } from './routes.js';
+import { type ShellHandler, createShellHandler, createShellServer, envIs } from './shell.js';
 import { createStaticHandler } from './static.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
-/** How long in-flight requests get after SIGTERM before their connections are cut. */
+/** How long in-flight requests get, once the server stops accepting, before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** The largest --drain-delay: past it, the value was most likely meant in milliseconds. */
+const MAX_DRAIN_DELAY_S = 300;
+/** Seconds between refreshes of remote manifests (and re-reads of the remotes file). */
+const DEFAULT_REFRESH_S = 30;
 
 /** The `--help` text. */
 export const USAGE = `Usage: mfe-host serve [options]
@@ -44,12 +54,21 @@ Options:
   --remotes FILE  a JSON file of remotes (replaces MFE_REMOTES_FILE)
   --remote-manifests URL[,URL…]
                   remotes' mfe.json files (mfe-host/rollup) or other manifests, fetched
-                  once at start; --remotes and MFE_REMOTES entries win by name
-                  (replaces MFE_REMOTE_MANIFESTS)
+                  at start and revalidated every refresh; --remotes and MFE_REMOTES
+                  entries win by name (replaces MFE_REMOTE_MANIFESTS)
+  --refresh-interval S
+                  seconds between refreshes: remote manifests asked again with
+                  If-None-Match/If-Modified-Since, the remotes file re-read (default
+                  ${DEFAULT_REFRESH_S}; 0: never; replaces MFE_REFRESH_INTERVAL)
+  --no-watch      do not watch the remotes file's folder (as MFE_WATCH=false); it is
+                  still re-read every refresh and on SIGHUP
   --proxy         proxy remote MFEs through /mfe/<name>/<version>/ (as MFE_PROXY_ENABLED=true)
   --no-proxy-cache
                   stream every proxied file from its remote: no in-memory cache of
                   versioned files (as MFE_PROXY_CACHE=false)
+  --drain-delay S on SIGTERM, keep serving for S seconds with /readyz answering 503
+                  before closing, so load balancers stop sending traffic first
+                  (default 0; 5 in Kubernetes; replaces MFE_DRAIN_DELAY)
   -h, --help      show this help
 
 Environment:
@@ -59,8 +78,22 @@ Environment:
   MFE_PROXY_ENABLED  true: entries are rewritten to same-origin /mfe/… and proxied
   MFE_PROXY_CACHE    false: no proxy cache (by default the proxy keeps up to 64 MiB of
                      versioned, cacheable files in memory)
+  MFE_DRAIN_DELAY    seconds of --drain-delay
+  MFE_REFRESH_INTERVAL  seconds between refreshes (default ${DEFAULT_REFRESH_S}, 0: never)
+  MFE_WATCH          false: do not watch the remotes file
 
-Stops on SIGTERM or SIGINT: no new connections, in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s.
+Live reconfiguration (shell host): a change of the remotes file (an edit, or the
+symlink swap of a Kubernetes ConfigMap volume), a changed remote manifest or SIGHUP
+loads the configuration again. A valid one replaces the one in service for new
+requests (requests in flight finish on theirs); an invalid one changes nothing and
+each problem is logged once. GET ${STATUS_PATH} (no-store) tells the version in
+service, when and from where it was loaded, and the problems of the last attempt.
+
+Probes: GET /healthz answers 200 while the process runs; GET /readyz 200 while it
+serves, 503 with the reason otherwise (draining, not listening).
+Stops on SIGTERM or SIGINT: /readyz answers 503 at once; after the drain delay, no new
+connections, keep-alive connections close after their response, and requests in
+flight get ${SHUTDOWN_GRACE_MS / 1000} s; then exit 0. A second signal skips the rest of the delay.
 `;
 
 interface Flags {
@@ -71,12 +104,16 @@ interface Flags {
   remoteManifests?: string;
   proxy?: boolean;
   proxyCache?: false;
+  /** Seconds. */
+  refreshInterval?: number;
+  watch?: false;
+  drainDelay?: number;
   help?: boolean;
 }
 
-type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'proxy' | 'no-proxy-cache' | 'help';
-const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests'];
-const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--proxy', '--no-proxy-cache', '--help', '-h'];
+type FlagName = 'port' | 'host' | 'static' | 'remotes' | 'remote-manifests' | 'refresh-interval' | 'proxy' | 'no-proxy-cache' | 'no-watch' | 'drain-delay' | 'help';
+const VALUE_FLAGS: readonly FlagName[] = ['port', 'host', 'static', 'remotes', 'remote-manifests', 'refresh-interval', 'drain-delay'];
+const ALL_FLAGS = ['--port', '--host', '--static', '--remotes', '--remote-manifests', '--refresh-interval', '--proxy', '--no-proxy-cache', '--no-watch', '--drain-delay', '--help', '-h'];
 
 /** A command-line mistake: printed with a hint at `--help`, exit code 2. */
 class UsageError extends Error {}
@@ -102,16 +139,48 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 0;
   }
 
-  let started: { server: Server; mode: string };
+  let drainDelay: number;
+  let started: Configured;
+  // The drainer exists once run() has the server; until then (and while serving) readiness is
+  // the server's own (listening).
+  const shutdown: { drainer?: Drainer } = {};
+  const ready = (): Readiness => shutdown.drainer?.reason ?? true;
   try {
-    started = await configure(flags, env);
+    drainDelay = flags.drainDelay ?? (nonEmpty(env.MFE_DRAIN_DELAY) ? seconds(env.MFE_DRAIN_DELAY!.trim(), 'MFE_DRAIN_DELAY') : 0);
+    started = await configure(flags, env, ready);
   } catch (err) {
-    // loadRemotes names its sources in API terms; on the command line the file came from --remotes.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`mfe-host: ${message.replaceAll('options.file (', '--remotes (')}\n`);
+    process.stderr.write(`mfe-host: ${message}\n`);
     return 1;
   }
-  return run(started.server, flags.host ?? DEFAULT_HOST, flags.port ?? DEFAULT_PORT, started.mode);
+  const { config } = started;
+  // SIGHUP reloads (its default action would end the process). Logged either way: whoever sent it wants to know.
+  const hup = (): void => {
+    if (!config) {
+      process.stderr.write('mfe-host: SIGHUP: nothing to reload (provider mode serves its folder as it is on disk)\n');
+      return;
+    }
+    process.stderr.write('mfe-host: SIGHUP: reloading the configuration\n');
+    void config.reload('signal').then((result) => {
+      if (result === 'unchanged') process.stderr.write(`mfe-host: configuration unchanged: version ${config.version}\n`);
+    });
+  };
+  process.on('SIGHUP', hup);
+  try {
+    return await run(started.server, flags.host ?? DEFAULT_HOST, flags.port ?? DEFAULT_PORT, started.mode, drainDelay * 1000, shutdown);
+  } finally {
+    process.off('SIGHUP', hup);
+    config?.close();
+  }
+}
+
+/** A number of seconds from 0 to MAX_DRAIN_DELAY_S (decimals allowed), or an error naming `source`. */
+function seconds(value: string, source: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= MAX_DRAIN_DELAY_S)) {
+    throw new (source.startsWith('--') ? UsageError : Error)(`${source} must be a number of seconds from 0 to ${MAX_DRAIN_DELAY_S}, got ${JSON.stringify(value)}`);
+  }
+  return n;
 }
 
 /** Strict parsing: known flags only (`--flag value` or `--flag=value`), each at most once, no stray words. */
@@ -157,6 +226,11 @@ function parseArgs(argv: readonly string[]): Flags {
       flags.proxyCache = false;
       continue;
     }
+    if (name === 'no-watch') {
+      if (eq !== -1) throw new UsageError('--no-watch takes no value (leave it out to follow MFE_WATCH)');
+      flags.watch = false;
+      continue;
+    }
     if (!VALUE_FLAGS.includes(name)) continue;
     let value: string;
     if (eq !== -1) value = arg.slice(eq + 1);
@@ -186,6 +260,15 @@ function parseArgs(argv: readonly string[]): Flags {
       case 'remote-manifests':
         flags.remoteManifests = value;
         break;
+      case 'drain-delay':
+        flags.drainDelay = seconds(value, '--drain-delay');
+        break;
+      case 'refresh-interval': {
+        const seconds = seconds_(value);
+        if (seconds === undefined) throw new UsageError(`--refresh-interval must be a number of seconds (0: never), got ${JSON.stringify(value)}`);
+        flags.refreshInterval = seconds;
+        break;
+      }
     }
   }
   if (!flags.help && command === undefined) {
@@ -223,31 +306,89 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Picks the mode from the configuration and builds its (not yet listening) server. */
-async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server: Server; mode: string }> {
+/** What {@link configure} built: the (not yet listening) server, the mode line, and the live configuration. */
+interface Configured {
+  server: Server;
+  mode: string;
+  /** The shell host's configuration holder (shell host and indie mode; none in provider mode). */
+  config?: LiveConfig<Middleware>;
+}
+
+/**
+ * Picks the mode from the configuration and builds its (not yet listening) server. In shell
+ * host and indie mode the configuration is live: loaded by `load()` below at start (a failure
+ * stops the start) and again on each trigger (a failure keeps the configuration in service).
+ */
+async function configure(flags: Flags, env: NodeJS.ProcessEnv, ready: () => Readiness): Promise<Configured> {
   const staticDir = flags.static === undefined ? undefined : checkDir(flags.static);
   const own = flags.remotes !== undefined || nonEmpty(env.MFE_REMOTES) || nonEmpty(env.MFE_REMOTES_FILE);
   const urls = (flags.remoteManifests ?? env.MFE_REMOTE_MANIFESTS ?? '').split(/[\s,]+/).filter(Boolean);
   const configured = own || urls.length > 0;
-  // Published mfe.json files first; configured remotes replace them by name (pin, roll back).
-  let published: Manifest = Object.create(null);
-  if (urls.length > 0) {
-    try {
-      published = loadRemotes({ env: {}, remotes: (await fetchManifests(urls)) as Record<string, RemoteEntry> });
-    } catch (err) {
-      const source = flags.remoteManifests !== undefined ? '--remote-manifests' : 'MFE_REMOTE_MANIFESTS';
-      throw new Error(`${source}: ${(err as Error).message.replaceAll('options.remotes: ', '')}`, { cause: err });
+  const manifestsFlag = flags.remoteManifests !== undefined ? '--remote-manifests' : 'MFE_REMOTE_MANIFESTS';
+  const file = flags.remotes ?? (nonEmpty(env.MFE_REMOTES_FILE) ? env.MFE_REMOTES_FILE : undefined);
+  const fileFlag = flags.remotes !== undefined ? '--remotes' : 'MFE_REMOTES_FILE';
+  const refreshS = flags.refreshInterval ?? refreshFromEnv(env);
+  const watchFile = flags.watch !== false && !envIs(env, 'MFE_WATCH', 'false');
+  const fetcher = urls.length > 0 ? createManifestFetcher(urls) : undefined;
+
+  /**
+   * The remotes as configured now: published documents first, configured remotes replacing
+   * them by name (pin, roll back). Every problem of every source in one error.
+   */
+  const readRemotes = async (trigger: LiveTrigger): Promise<Manifest> => {
+    const failed: LiveConfigError[] = [];
+    const published: Record<string, RemoteEntry> = Object.create(null);
+    if (fetcher) {
+      // A file event re-reads the file alone: documents are revalidated on their interval and on SIGHUP.
+      let documents: readonly FetchedManifest[] | undefined = trigger === 'file' ? fetcher.cached() : undefined;
+      if (documents === undefined) {
+        try {
+          documents = (await fetcher.fetch()).documents;
+        } catch (err) {
+          const failures = (err as { failures?: ManifestFailure[] }).failures ?? [];
+          failed.push(
+            new LiveConfigError(
+              `${manifestsFlag}: ${(err as Error).message}`,
+              failures.map((f) => ({ source: manifestsFlag, file: f.url, why: f.why, message: `${manifestsFlag}: ${f.url}: ${f.why}` })),
+              { cause: err },
+            ),
+          );
+        }
+      }
+      const problems: LiveProblem[] = [];
+      for (const doc of documents ?? []) {
+        try {
+          Object.assign(published, loadRemotes({ env: {}, remotes: doc.remotes as Record<string, RemoteEntry> }));
+        } catch (err) {
+          // Named by the document it came from, as a file is.
+          problems.push(...problemsOf(new Error((err as Error).message.replaceAll('options.remotes: ', `${manifestsFlag} (${doc.url}): `))));
+        }
+      }
+      if (problems.length > 0) failed.push(invalid(problems));
     }
-  }
-  const remotes: Manifest = Object.freeze(
-    Object.assign(Object.create(null) as Record<string, RemoteEntry>, published, own ? loadRemotes({ env, ...(flags.remotes !== undefined ? { file: flags.remotes } : {}) }) : {}),
-  );
+    let mine: Manifest = Object.create(null);
+    if (own) {
+      try {
+        mine = loadRemotes({ env, ...(flags.remotes !== undefined ? { file: flags.remotes } : {}) });
+      } catch (err) {
+        // loadRemotes names its sources in API terms; on the command line the file came from --remotes.
+        const e = new Error((err as Error).message.replaceAll('options.file (', '--remotes ('), { cause: err });
+        failed.push(new LiveConfigError(e.message, problemsOf(e), { cause: err }));
+      }
+    }
+    if (failed.length === 1) throw failed[0]!;
+    if (failed.length > 1) throw new LiveConfigError(failed.map((e) => e.message).join('\n'), failed.flatMap((e) => e.problems));
+    return Object.freeze(Object.assign(Object.create(null) as Record<string, RemoteEntry>, published, mine));
+  };
+
+  const atStart = await readRemotes('start');
   const found = discoverLocalMfes(process.cwd());
 
-  // Remote configuration extends or overrides the local MFEs by name.
+  // Remote configuration extends or overrides the local MFEs by name (createShellHandler
+  // drops a local MFE a remote replaces, at every reload).
   const local: Record<string, { version: string; dir: string; entry: string }> = Object.create(null);
-  for (const [name, mfe] of Object.entries(found)) if (!(name in remotes)) local[name] = pick(mfe);
-  const localNames = Object.keys(local);
+  for (const [name, mfe] of Object.entries(found)) local[name] = pick(mfe);
+  const localNames = Object.keys(local).filter((n) => !(n in atStart));
 
   if (!configured && localNames.length === 0) {
     if (staticDir === undefined) {
@@ -256,25 +397,79 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
           `no MFE package in ${resolve('node_modules')} or the npm workspaces (package.json "mfe" field), and no --static DIR`,
       );
     }
-    return { server: providerServer(staticDir), mode: `provider mode: ${staticDir}` };
+    return { server: providerServer(staticDir, ready), mode: `provider mode: ${staticDir}` };
   }
 
-  const server = createShellServer({
-    remotes,
-    local,
-    env,
-    ...(flags.proxy ? { proxy: true } : {}),
-    ...(flags.proxyCache === false ? { proxyCache: false as const } : {}),
-    ...(staticDir !== undefined ? { static: staticDir } : {}),
-  });
-  const locals = localNames.map((n) => `${n}@${local[n]!.version}`).join(', ');
   // The same reading as createShellServer's.
   const proxy = flags.proxy || envIs(env, 'MFE_PROXY_ENABLED', 'true');
   const proxyCache = flags.proxyCache ?? !envIs(env, 'MFE_PROXY_CACHE', 'false');
+  let first: Manifest | undefined = atStart;
+  let built: { version: string; handler: ShellHandler } | undefined;
+  const config = await startLiveConfig<Middleware>({
+    async load(trigger) {
+      const remotes = first ?? (await readRemotes(trigger));
+      first = undefined;
+      // The configured remotes, not the served manifest: with the proxy on, two upstream
+      // hosts can give one rewritten manifest, and the routes still differ.
+      const version = manifestEtag(remotes);
+      // Unchanged (a busy folder, a 304): no new handler, which the holder would drop anyway.
+      const handler = built?.version === version ? built.handler : createShellHandler({
+        remotes,
+        local,
+        proxy,
+        ...(proxyCache ? {} : { proxyCache: false as const }),
+        ...(staticDir !== undefined ? { static: staticDir } : {}),
+      });
+      built = { version, handler };
+      return { value: handler, version, details: { manifestEtag: handler.manifestEtag, remotes: Object.keys(handler.manifest).sort() } };
+    },
+    source: describeSources(file === undefined ? undefined : `${fileFlag} (${resolve(file)})`, nonEmpty(env.MFE_REMOTES), urls.length > 0 ? `${manifestsFlag} ${urls.join(', ')}` : undefined, localNames),
+    ...(file !== undefined && watchFile ? { watch: [file] } : {}),
+    ...(configured && (file !== undefined || fetcher) && refreshS > 0 ? { interval: refreshS * 1000 } : {}),
+  });
+
+  const server = createShellServer({ config, health: { ready } });
+  const locals = localNames.map((n) => `${n}@${local[n]!.version}`).join(', ');
   const mode = configured
-    ? `shell host: ${plural(Object.keys(remotes).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? `, proxy on${proxyCache ? '' : ' (no cache)'}` : ''}`
+    ? `shell host: ${plural(Object.keys(atStart).length, 'remote')}${localNames.length ? `, local ${locals}` : ''}${proxy ? `, proxy on${proxyCache ? '' : ' (no cache)'}` : ''}`
     : `indie mode: ${locals}`;
-  return { server, mode };
+  // Unversioned remotes work, but pay for it on every request: say so once, at start.
+  const unversioned = unversionedUrls(atStart).map((u) => `${u.name}${u.field === 'entry' ? '' : ` ${u.field}`} (${u.url})`);
+  if (unversioned.length > 0) {
+    const cost = proxy ? 'proxied' : 'with --proxy, proxied';
+    process.stdout.write(`mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ${unversioned.join(', ')}; ${cost} without immutable caching or the proxy cache, every request revalidated upstream (put the version in the URL, /<name>/1.2.0/<file>, or set "version")\n`);
+  }
+  return { server, mode, config };
+}
+
+/** `status().source`: where the configuration comes from, in command-line terms. */
+function describeSources(file: string | undefined, inline: boolean, manifests: string | undefined, locals: readonly string[]): string {
+  const parts = [file, inline ? 'MFE_REMOTES' : undefined, manifests, locals.length > 0 ? `local packages (${locals.join(', ')})` : undefined];
+  return parts.filter((p) => p !== undefined).join('; ');
+}
+
+/** One error for several problems, in loadRemotes' words. */
+function invalid(problems: readonly LiveProblem[]): LiveConfigError {
+  const message =
+    problems.length === 1
+      ? `Invalid MFE remotes: ${problems[0]!.message}`
+      : `Invalid MFE remotes (${problems.length} problems):\n${problems.map((p) => `- ${p.message}`).join('\n')}`;
+  return new LiveConfigError(message, problems);
+}
+
+/** `MFE_REFRESH_INTERVAL` in seconds, default {@link DEFAULT_REFRESH_S}. */
+function refreshFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.MFE_REFRESH_INTERVAL;
+  if (!nonEmpty(raw)) return DEFAULT_REFRESH_S;
+  const seconds = seconds_(raw!.trim());
+  if (seconds === undefined) throw new Error(`MFE_REFRESH_INTERVAL must be a number of seconds (0: never), got ${JSON.stringify(raw)}`);
+  return seconds;
+}
+
+/** A non-negative decimal number of seconds (`30`, `0.5`), else undefined. */
+function seconds_(value: string): number | undefined {
+  if (!/^\d{1,9}(\.\d{1,3})?$/.test(value)) return undefined;
+  return Number(value);
 }
 
 /**
@@ -283,31 +478,38 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv): Promise<{ server
  * COEP, can `import()` it), preflights answered: createStaticHandler's `cors`. `max-age=0`:
  * the folder is a build output that changes in place (`mfe.js` keeps its name across builds),
  * so browsers revalidate every time; long caching belongs to versioned folders behind a CDN
- * (see README, "Running in production").
+ * (see README, "Running in production"). `/healthz` and `/readyz` come first, as in the shell host.
  */
-function providerServer(root: string): Server {
+function providerServer(root: string, ready: () => Readiness): Server {
   // cors: true adds both headers to every answer (errors included) and answers preflights.
-  return createServer(createStaticHandler({ root, cors: true, immutable: false, maxAge: 0 }));
+  const files = createStaticHandler({ root, cors: true, immutable: false, maxAge: 0 });
+  const health = createHealthHandler({ ready, server: { get listening() { return server.listening; } } });
+  const server = createServer((req, res) => health(req, res, () => files(req, res)));
+  return server;
 }
 
-/** Listens, prints the one "listening" line, and resolves with 0 after a graceful shutdown. */
-function run(server: Server, host: string, port: number, mode: string): Promise<number> {
+/**
+ * Listens, prints the one "listening" line, and resolves with 0 after a graceful shutdown:
+ * SIGTERM/SIGINT start the drain (createDrainer: not ready at once, `delayMs` later no new
+ * connections and `Connection: close`, in-flight requests get SHUTDOWN_GRACE_MS); a second
+ * signal skips the rest of the delay.
+ */
+function run(server: Server, host: string, port: number, mode: string, delayMs: number, shutdown: { drainer?: Drainer }): Promise<number> {
+  const drainer = createDrainer(server, { delayMs, graceMs: SHUTDOWN_GRACE_MS, log: (line) => process.stderr.write(`mfe-host: ${line}\n`) });
+  shutdown.drainer = drainer;
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
+      if (stopping) {
+        void drainer.drain(signal); // hurries a drain waiting out its delay
+        return;
+      }
       stopping = true;
-      process.stderr.write(`mfe-host: ${signal}: closing\n`);
-      // Idle keep-alive connections would hold close() open: drop them; busy ones finish their
-      // request (server.close() closes them once idle), within the grace period.
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
+      void drainer.drain(signal).then(({ cut }) => {
         cleanup();
+        process.stderr.write(`mfe-host: ${signal}: stopped${cut ? ` (${cut} cut at the deadline)` : ''}\n`);
         done(0);
       });
-      server.closeIdleConnections();
     };
     const cleanup = (): void => {
       process.off('SIGTERM', stop);

@@ -29,16 +29,25 @@ export type { LoadRemotesOptions, Manifest, RemoteCanary, RemoteEntry, RemoteFor
  * Fetches remotes' `mfe.json` files (from `mfe-host/rollup`) or other manifests, URLs made
  * absolute, for `loadRemotes({ remotes })`.
  */
-export { fetchManifests, absoluteEntry } from './fragments.js';
+export { fetchManifests, absoluteEntry, createManifestFetcher, mergeManifests } from './fragments.js';
 
-/** Options of {@link fetchManifests}. */
-export type { FetchManifestsOptions } from './fragments.js';
+/** Options of {@link fetchManifests}; a refetching {@link createManifestFetcher}, its documents and failures. */
+export type { FetchManifestsOptions, FetchedManifest, ManifestFailure, ManifestFetcher } from './fragments.js';
+
+/**
+ * Live reconfiguration: a holder of the configuration in service, swapped whole when a new one
+ * is valid (file watch, interval, `reload()`), its status, and `GET /mfe-status.json`.
+ */
+export { startLiveConfig, createLiveStatusHandler, problemsOf, LiveConfigError, STATUS_PATH } from './live-config.js';
+
+/** Types of the live configuration. */
+export type { LiveConfig, LiveConfigOptions, LiveConfigStatus, LiveLoaded, LiveProblem, LiveTrigger } from './live-config.js';
 
 /**
  * Serves the manifest at `GET /mfe-manifest.json` with ETag revalidation; a `node:http`
  * handler and Connect-style middleware.
  */
-export { createManifestHandler } from './manifest.js';
+export { createManifestHandler, manifestEtag } from './manifest.js';
 
 /** Options of {@link createManifestHandler}. */
 export type { ManifestHandlerOptions } from './manifest.js';
@@ -83,7 +92,7 @@ export type { ProxyCacheLimits, ProxyCacheOption } from './proxy-cache.js';
 export { createShellHandler, createShellServer } from './shell.js';
 
 /** Options of {@link createShellHandler} and {@link createShellServer}; a local MFE (indie mode). */
-export type { ShellHandlerOptions, ShellLocalMfe, ShellServerOptions } from './shell.js';
+export type { LiveShellServerOptions, ShellHandler, ShellHandlerOptions, ShellLocalMfe, ShellServerOptions } from './shell.js';
 
 /**
  * Rewrites a manifest to the same-origin `/mfe/<name>/<version>/<file>` URLs the proxy serves
@@ -96,3 +105,22 @@ export { koaAdapter } from './koa.js';
 
 /** The context shape {@link koaAdapter} needs. */
 export type { KoaLikeContext } from './koa.js';
+
+/**
+ * `GET /healthz` (alive) and `GET /readyz` (ready for traffic, from a callback) for Kubernetes
+ * probes and load balancers; on by default in {@link createShellServer}.
+ */
+export { createHealthHandler } from './health.js';
+
+/** Options of {@link createHealthHandler}; what a readiness callback returns. */
+export type { HealthHandlerOptions, Readiness } from './health.js';
+
+/**
+ * Graceful drain of a server on shutdown: not ready first, then no new connections and
+ * `Connection: close`, in-flight requests finished within a deadline (what `mfe-host serve`
+ * does on SIGTERM).
+ */
+export { createDrainer } from './drain.js';
+
+/** Options and results of {@link createDrainer}. */
+export type { DrainOptions, DrainResult, Drainer } from './drain.js';

@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { nameProblem, versionProblem } from './names.js';
 
 /** One MFE found on disk: served at `/mfe/<name>/<version>/` from `dir`. */
 export interface LocalMfe {
@@ -27,10 +28,7 @@ export interface LocalMfe {
   readonly package: string;
 }
 
-/** MFE names become a URL segment and a manifest key: keep them to a safe, unambiguous set. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Versions become a URL segment too: semver-like characters only, no `/`, never `.` or `..`. */
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/;
+/** Names that would reach `Object.prototype` as a manifest key. */
 const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 interface Found extends LocalMfe {
@@ -52,7 +50,8 @@ interface Found extends LocalMfe {
  *   level of a directory (`"packages/*"`). Other globs are reported as unsupported.
  *
  * Packages without an `"mfe"` field are skipped. A package with one must have a string
- * `version` and `"mfe": { "name", "entry" }`: `name` made of letters, digits, `.`, `_`, `-`;
+ * `version` and `"mfe": { "name", "entry" }`: `name` made of letters, digits, `.`, `_`, `-`
+ * (the rules of `names.ts`, shared with configured remotes, as is the `version` check);
  * `entry` a relative path to a file inside the package (`./dist/mfe.js`). The entry's folder is
  * what gets served, so put the entry at the top of the build output. The entry file need not
  * exist yet (a build may be running); requests for it answer 404 until it does.
@@ -216,9 +215,13 @@ function readPackage(dir: string, strict: boolean, problems: string[]): Found | 
     return undefined;
   }
 
+  // MFE names and versions become URL segments and manifest keys: the rules of names.ts,
+  // the same as for configured remotes.
   if (mfe.name === undefined) fail('mfe.name', 'is missing');
-  else if (typeof mfe.name !== 'string' || !NAME.test(mfe.name) || UNSAFE_NAMES.has(mfe.name)) {
-    fail('mfe.name', `must be letters, digits, ".", "_" or "-" (a URL segment), got ${typeName(mfe.name)}`);
+  else if (typeof mfe.name !== 'string') fail('mfe.name', `must be a string, got ${typeName(mfe.name)}`);
+  else {
+    const bad = nameProblem(mfe.name) ?? (UNSAFE_NAMES.has(mfe.name) ? 'must not be a member of every object' : undefined);
+    if (bad !== undefined) fail('mfe.name', `${bad}, got ${typeName(mfe.name)}`);
   }
 
   let entryPath: string | undefined;
@@ -238,8 +241,10 @@ function readPackage(dir: string, strict: boolean, problems: string[]): Found | 
   }
 
   if (pkg.version === undefined) fail('version', 'is missing (it is the version segment of /mfe/<name>/<version>/)');
-  else if (typeof pkg.version !== 'string' || !VERSION.test(pkg.version)) {
-    fail('version', `must be a version string such as "1.2.0", got ${typeName(pkg.version)}`);
+  else if (typeof pkg.version !== 'string') fail('version', `must be a version string such as "1.2.0", got ${typeName(pkg.version)}`);
+  else {
+    const bad = versionProblem(pkg.version);
+    if (bad !== undefined) fail('version', `${bad}, got ${typeName(pkg.version)}`);
   }
 
   if (problems.length > before || entryPath === undefined) return undefined;

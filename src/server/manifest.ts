@@ -48,7 +48,7 @@ export function createManifestHandler(opts: ManifestHandlerOptions): Middleware 
   }
 
   const body = Buffer.from(stableStringify(remotes), 'utf8');
-  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+  const etag = etagOf(body);
   const headers = {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': `public, max-age=${maxAge}`,
@@ -88,6 +88,19 @@ export function createManifestHandler(opts: ManifestHandlerOptions): Middleware 
       }
     }
   };
+}
+
+/**
+ * The strong `ETag` `/mfe-manifest.json` is served with for `remotes`: a SHA-256 of its bytes
+ * (keys sorted), so the same content gives the same ETag on every load and every replica. Also
+ * a content version for any JSON-able value (the live configuration's).
+ */
+export function manifestEtag(remotes: unknown): string {
+  return etagOf(Buffer.from(stableStringify(remotes), 'utf8'));
+}
+
+function etagOf(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
 /**

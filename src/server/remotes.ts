@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { nameProblem, versionProblem } from './names.js';
 
 /** Module formats a remote can be written in (the same set as `<mfe-host format>`). */
 export type RemoteFormat = 'esm' | 'single-spa' | 'html' | 'federation';
@@ -93,14 +94,19 @@ interface Problem {
  * `env.MFE_REMOTES` (inline JSON when it starts with `{`, else Base64 of JSON; line breaks in
  * the Base64 are ignored), then `options.remotes`. Empty variables count as unset.
  *
- * Entry, fallback and canary URLs must be absolute http(s) URLs. Names `__proto__`,
- * `constructor` and `prototype` are ignored; unknown fields are dropped.
+ * Entry, fallback and canary URLs must be absolute http(s) URLs. Names and versions become
+ * URL segments (`/mfe/<name>/<version>/`), so they follow the rules of `names.ts`, shared with
+ * indie mode: a name is letters, digits, `.`, `_`, `-`, starting with a letter or digit; a
+ * `version` / `canary.version` is semver-like (letters, digits, `.`, `+`, `_`, `-`, starting
+ * with a letter or digit: never `/`, `.` or `..`). Names `__proto__`, `constructor` and
+ * `prototype` are ignored (as in the browser); unknown fields are dropped.
  *
  * @returns a deep-frozen, null-prototype manifest (possibly empty: no remotes configured).
  * @throws Error listing every problem as `<source>: remote "<name>": "<field>" …` — bad JSON
- *   (with the parser's message), a non-object document, an entry that is neither a string nor
- *   an object, a missing or non-string or non-absolute `entry`, an unknown `format`,
- *   `canary.weight` outside 0..1, an unreadable file.
+ *   (with the parser's message), a non-object document, a bad remote name (`"a/b"`), an entry
+ *   that is neither a string nor an object, a missing or non-string or non-absolute `entry`, a
+ *   bad `version` (`"../../x"`), an unknown `format`, `canary.weight` outside 0..1, an
+ *   unreadable file.
  */
 export function loadRemotes(options: LoadRemotesOptions = {}): Manifest {
   const env = options.env ?? process.env;
@@ -190,8 +196,11 @@ function validateDocument(source: string, doc: unknown, problems: Problem[]): Re
   for (const name of Object.keys(doc)) {
     if (UNSAFE_KEYS.has(name)) continue; // prototype pollution: ignored on purpose
     const at = `${source}: remote ${JSON.stringify(name)}`;
-    if (name.trim() === '') {
-      problems.push({ message: `${at}: the name must not be empty` });
+    // The name and the version become URL segments (/mfe/<name>/<version>/): refused here, at
+    // load, rather than producing manifest URLs the proxy would then answer 400.
+    const bad = nameProblem(name);
+    if (bad !== undefined) {
+      problems.push({ message: `${at}: the name ${bad}${name === '' ? '' : `, got ${preview(name)}`}` });
       continue;
     }
     const entry = normalizeEntry(at, doc[name], problems);
@@ -219,7 +228,7 @@ function normalizeEntry(at: string, raw: unknown, problems: Problem[]): RemoteEn
   if (raw.entry === undefined) fail('entry', 'is missing');
   else if (checkUrl(raw.entry, 'entry', fail)) entry.entry = raw.entry;
 
-  if (optionalString(raw, 'version', fail)) entry.version = raw.version as string;
+  if (optionalString(raw, 'version', fail) && checkVersion(raw.version as string, 'version', fail)) entry.version = raw.version as string;
   if (raw.fallback !== undefined && checkUrl(raw.fallback, 'fallback', fail)) entry.fallback = raw.fallback;
   if (optionalString(raw, 'integrity', fail)) entry.integrity = raw.integrity as string;
 
@@ -280,8 +289,10 @@ function normalizeCanary(raw: unknown, fail: (field: string, problem: string) =>
   }
 
   if (raw.version !== undefined) {
-    if (typeof raw.version === 'string') canary.version = raw.version;
-    else {
+    if (typeof raw.version === 'string') {
+      if (checkVersion(raw.version, 'canary.version', fail)) canary.version = raw.version;
+      else ok = false;
+    } else {
       fail('canary.version', `must be a string, got ${typeName(raw.version)}`);
       ok = false;
     }
@@ -351,6 +362,12 @@ function checkUrl(value: unknown, field: string, fail: (field: string, problem: 
     return false;
   }
   return true;
+}
+
+function checkVersion(value: string, field: string, fail: (field: string, problem: string) => void): boolean {
+  const bad = versionProblem(value);
+  if (bad !== undefined) fail(field, `${bad}, got ${typeName(value)}`);
+  return bad === undefined;
 }
 
 function optionalString(

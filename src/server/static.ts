@@ -69,7 +69,8 @@ const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
  * - `304` for a matching `If-None-Match` (or, without it, a not-newer `If-Modified-Since`).
  * - `Range: bytes=…` with one range: `206` and `Content-Range`; unsatisfiable: `416` with
  *   `Content-Range: bytes *\/<size>`; several ranges or a malformed header: the whole file.
- * - A directory: `301` to the URL with a trailing `/`, then its `index` file.
+ * - A directory: `301` to the URL with a trailing `/` (a fixed body, `nosniff`), then its
+ *   `index` file. A file asked for with a trailing `/` (`/file.txt/`): `404`.
  * - `400` for malicious paths (NUL bytes, `..`, `%2e%2e`, `%2F`, backslashes, `//`), `404` for
  *   missing files, dotfiles (`.env`, `.git/…`) and anything whose real path (symlinks
  *   resolved) lies outside the root, `405` (`Allow: GET, HEAD`) for other methods under the
@@ -144,13 +145,18 @@ export function createStaticHandler(opts: StaticHandlerOptions): Middleware {
           const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
           const [path, query = ''] = splitOnce(original, '?');
           // One leading slash: "//host/" would be a redirect to another origin.
-          sendRedirect(res, `/${path.replace(/^[/\\]+/, '')}/${query ? `?${query}` : ''}`);
+          sendRedirect(res, `/${path.replace(/^[/\\]+/, '')}/${query ? `?${query}` : ''}`, corsHeaders);
           return;
         }
         if (index === false) throw notFound();
         file = await realpath(join(file, index));
         if (!inside(file)) throw notFound();
         stats = await stat(file);
+      } else if (pathname.endsWith('/')) {
+        // `/file.txt/` names a folder that does not exist (as on a file system: ENOTDIR).
+        // Serving the file would give it a second URL, against which its relative URLs resolve
+        // one level too deep.
+        throw notFound();
       }
       if (!stats.isFile()) throw notFound();
     } catch (err) {
@@ -257,12 +263,19 @@ function parseRange(header: string, size: number): [number, number] | 'unsatisfi
   return [start, end];
 }
 
-function sendRedirect(res: ServerResponse, location: string): void {
-  const body = `Redirecting to ${location}\n`;
+/**
+ * The directory redirect. The body is fixed text: echoing the request path (as `Location`
+ * does, where it belongs) would put attacker-chosen text in a page of this origin, and
+ * `nosniff` keeps a browser from reading the body as anything but plain text.
+ */
+function sendRedirect(res: ServerResponse, location: string, headers: Record<string, string>): void {
+  const body = 'Moved Permanently: the folder URL ends with "/"\n';
   res.writeHead(301, {
+    ...headers,
     Location: location,
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(body)),
+    'X-Content-Type-Options': 'nosniff',
   });
   res.end(res.req?.method === 'HEAD' ? undefined : body);
 }

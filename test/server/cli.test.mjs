@@ -70,7 +70,7 @@ describe('help and usage errors', () => {
       const r = await run(args);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Usage: mfe-host serve \[options\]/);
-      for (const flag of ['--port N', '--host H', '--static DIR', '--remotes FILE', '--proxy', '--no-proxy-cache', 'MFE_REMOTES', 'MFE_REMOTES_FILE', 'MFE_PROXY_ENABLED', 'MFE_PROXY_CACHE', 'SIGTERM']) {
+      for (const flag of ['--port N', '--host H', '--static DIR', '--remotes FILE', '--proxy', '--no-proxy-cache', 'MFE_REMOTES', 'MFE_REMOTES_FILE', 'MFE_PROXY_ENABLED', 'MFE_PROXY_CACHE', 'SIGTERM', '--refresh-interval S', '--no-watch', 'MFE_REFRESH_INTERVAL', 'MFE_WATCH', 'SIGHUP', 'GET /mfe-status.json', 'If-None-Match']) {
         assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
       }
       assert.equal(r.stderr, '');
@@ -95,6 +95,10 @@ describe('help and usage errors', () => {
     [['serve', '--proxy=false'], '--proxy takes no value (leave it out to follow MFE_PROXY_ENABLED)'],
     [['serve', '--no-proxy-cache=true'], '--no-proxy-cache takes no value (leave it out to follow MFE_PROXY_CACHE)'],
     [['serve', '--no-proxy-cach'], 'unknown flag --no-proxy-cach (did you mean --no-proxy-cache?)'],
+    [['serve', '--refresh-interval', 'soon'], '--refresh-interval must be a number of seconds (0: never), got "soon"'],
+    [['serve', '--refresh-interval', '-1'], '--refresh-interval must be a number of seconds (0: never), got "-1"'],
+    [['serve', '--refresh-interval'], '--refresh-interval needs a value'],
+    [['serve', '--no-watch=true'], '--no-watch takes no value (leave it out to follow MFE_WATCH)'],
     [['serve', 'dist'], 'unexpected argument "dist"'],
     [['--port', '80'], 'missing command "serve" before the options'],
   ];
@@ -114,6 +118,28 @@ describe('configuration errors: exit 1, naming the variable, key and why', () =>
       const r = await run(['serve', '--port', '0'], { cwd, env: envWith({ MFE_REMOTES: '{"billing": 42}' }) });
       assert.equal(r.code, 1);
       assert.equal(r.stderr, 'mfe-host: Invalid MFE remotes: MFE_REMOTES: remote "billing": must be an entry URL string or an object with "entry", got number 42\n');
+    });
+  });
+
+  test('MFE_REFRESH_INTERVAL that is not a number of seconds', async () => {
+    const r = await run(['serve'], { env: envWith({ MFE_REMOTES: '{}', MFE_REFRESH_INTERVAL: '30s' }) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'mfe-host: MFE_REFRESH_INTERVAL must be a number of seconds (0: never), got "30s"\n');
+  });
+
+  test('a file and a remote manifest both broken: every problem in one report', async () => {
+    await inTempDir(async (cwd) => {
+      writeFileSync(join(cwd, 'remotes.json'), '{"billing": ');
+      const upstream = createServer((req, res) => res.writeHead(404).end());
+      await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${upstream.address().port}/search/mfe.json`;
+        const r = await run(['serve', '--remotes', 'remotes.json', '--remote-manifests', url], { cwd });
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, new RegExp(`^mfe-host: --remote-manifests: Cannot load a remote manifest: ${url.replace(/[.]/g, '\\.')}: HTTP 404\nInvalid MFE remotes: --remotes \\(.*remotes\\.json\\): invalid JSON: `));
+      } finally {
+        await new Promise((resolve) => upstream.close(resolve));
+      }
     });
   });
 
@@ -220,6 +246,22 @@ describe('serving', () => {
     });
   });
 
+  test('provider mode: SIGHUP is answered with a line, not the default exit', async () => {
+    await inTempDir(async (cwd) => {
+      mkdirSync(join(cwd, 'dist'));
+      const server = await startServe(['serve', '--port', '0', '--static', 'dist'], { cwd });
+      server.child.kill('SIGHUP');
+      await new Promise((resolve) => {
+        const check = () => server.out.stderr.includes('SIGHUP: nothing to reload') && resolve();
+        server.child.stderr.on('data', check);
+        check();
+      });
+      assert.equal((await fetch(`${server.url}/`)).status, 404, 'still serving');
+      server.child.kill('SIGTERM');
+      assert.equal((await server.exited).code, 0);
+    });
+  });
+
   test('indie mode: local MFE packages at /mfe/<name>/<version>/; SIGINT exits 0', async () => {
     await inTempDir(async (cwd) => {
       const pkg = join(cwd, 'node_modules/@acme/billing');
@@ -299,5 +341,43 @@ describe('serving', () => {
       upstream.closeAllConnections();
       await new Promise((resolve) => upstream.close(resolve));
     }
+  });
+
+  test('shell host: the unversioned remotes are named at start, with what that costs', async () => {
+    const remotes = {
+      billing: { entry: 'http://billing-service:8888/mfe/billing/1.0.0/remoteEntry.js', canary: { entry: 'http://billing-service:8888/mfe/billing/next/remoteEntry.js', weight: 0.1 } },
+      plain: 'http://plain-service:8888/remoteEntry.js',
+      pinned: { entry: 'http://plain-service:8888/latest/remoteEntry.js', version: '3.1.0' },
+    };
+    const cost = 'without immutable caching or the proxy cache, every request revalidated upstream (put the version in the URL, /<name>/1.2.0/<file>, or set "version")';
+    for (const [flags, how] of [[['--proxy'], 'proxied'], [[], 'with --proxy, proxied']]) {
+      await inTempDir(async (cwd) => {
+        const server = await startServe(['serve', '--port', '0', ...flags], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(remotes) }) });
+        try {
+          const line = server.out.stdout.split('\n').find((l) => l.includes('unversioned'));
+          assert.equal(
+            line,
+            'mfe-host: unversioned (no "version", no /<semver>/ folder in the URL): ' +
+              'billing canary.entry (http://billing-service:8888/mfe/billing/next/remoteEntry.js), plain (http://plain-service:8888/remoteEntry.js); ' +
+              `${how} ${cost}`,
+          );
+        } finally {
+          server.child.kill('SIGTERM');
+        }
+        assert.equal((await server.exited).code, 0);
+      });
+    }
+    // Every remote versioned (by its URL or its "version"): nothing to say.
+    await inTempDir(async (cwd) => {
+      const versioned = { billing: remotes.billing.entry, pinned: remotes.pinned };
+      const server = await startServe(['serve', '--port', '0', '--proxy'], { cwd, env: envWith({ MFE_REMOTES: JSON.stringify(versioned) }) });
+      try {
+        assert.equal(server.mode, 'shell host: 2 remotes, proxy on');
+        assert.doesNotMatch(server.out.stdout, /unversioned/);
+      } finally {
+        server.child.kill('SIGTERM');
+      }
+      assert.equal((await server.exited).code, 0);
+    });
   });
 });

@@ -310,6 +310,43 @@ describe('loadRemotes: errors name the source, the remote and the field', () => 
     assertRejected(inline({ '': A }), 'MFE_REMOTES: remote "": the name must not be empty');
   });
 
+  // Names and versions become URL segments of /mfe/<name>/<version>/: refused at load, with
+  // the same rules as indie mode, instead of manifest URLs the proxy would answer 400.
+  const URL_SEGMENT_NAME = 'the name must be letters, digits, ".", "_" or "-" (a URL segment), starting with a letter or digit';
+  for (const name of ['a/b', '.', '..', '.hidden', '-x', 'bil ling', 'a%2Fb', 'a\\b', 'ü', 'x?y', 'x#y']) {
+    test(`a remote named ${JSON.stringify(name)} is refused, naming it and why`, () => {
+      assertRejected(inline({ [name]: A, ok: B }), `MFE_REMOTES: remote ${JSON.stringify(name)}: ${URL_SEGMENT_NAME}, got ${JSON.stringify(name)}`);
+    });
+  }
+
+  test('names of letters, digits, ".", "_" and "-" load', () => {
+    const names = ['billing', 'Billing2', 'my_app-1', 'billing.v2', '0day'];
+    assert.deepEqual(Object.keys(loadRemotes({ env: {}, remotes: Object.fromEntries(names.map((n) => [n, A])) })), names);
+  });
+
+  const URL_SEGMENT_VERSION = 'must be a version string such as "1.2.0" (a URL segment: letters, digits, ".", "+", "_" or "-", starting with a letter or digit)';
+  for (const version of ['../../x', '.', '..', '1.0/2', '', '_', '_canary', '1.0.0%2F', ' 1.0.0', 'a\\b']) {
+    test(`"version": ${JSON.stringify(version)} is refused, naming the remote, the key and why`, () => {
+      assertRejected(inline({ billing: { entry: A, version } }), `MFE_REMOTES: remote "billing": "version" ${version === '' ? 'must not be empty' : URL_SEGMENT_VERSION}, got string ${JSON.stringify(version)}`);
+      assertRejected(
+        inline({ billing: { entry: A, canary: { entry: B, weight: 0.1, version } } }),
+        `MFE_REMOTES: remote "billing": "canary.version" ${version === '' ? 'must not be empty' : URL_SEGMENT_VERSION}`,
+      );
+    });
+  }
+
+  test('semver-like versions load', () => {
+    for (const version of ['1.2.0', '1.5.0-rc.1', '1.0.0+build.7', 'v2', '2024-01-01', 'sha_abc123']) {
+      assert.equal(loadRemotes(inline({ billing: { entry: A, version, canary: { entry: B, weight: 0.1, version } } })).billing.version, version);
+    }
+  });
+
+  test('a bad name or version in one source loads nothing (no half-applied configuration)', () => {
+    const path = fileWith(JSON.stringify({ billing: A }));
+    assertRejected({ env: { MFE_REMOTES_FILE: path, MFE_REMOTES: JSON.stringify({ 'a/b': B }) } }, 'MFE_REMOTES: remote "a/b": the name');
+    assertRejected({ env: { MFE_REMOTES_FILE: path }, remotes: { inventory: { entry: B, version: '../../x' } } }, 'options.remotes: remote "inventory": "version"');
+  });
+
   test('every problem of every source is reported in one Error', () => {
     const path = fileWith(JSON.stringify({ a: 'relative.js' }));
     const err = assertRejected(

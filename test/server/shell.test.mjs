@@ -64,7 +64,7 @@ describe('manifest', () => {
     assert.equal(rewritten.inventory.entry, '/mfe/inventory/1.4.0/mfe.js');
     assert.equal(rewritten.inventory.canary.entry, '/mfe/inventory/1.5.0-rc.1/mfe.js');
     assert.equal(rewritten.inventory.canary.weight, 0.05);
-    assert.equal(rewritten.inventory.fallback, '/mfe/inventory/_fallback/mfe.js');
+    assert.equal(rewritten.inventory.fallback, '/mfe/inventory/1.3.9/mfe.js', 'a fallback in another versioned folder gets its version');
     assert.deepEqual(rewritten.inventory.styles, ['inventory.css', '/mfe/inventory/1.4.0/extra.css', 'https://fonts.example.com/f.css']);
     assert.equal(rewritten.plain.entry, '/mfe/plain/_/mfe.js?v=3', 'no version: the segment is "_"');
   });
@@ -128,6 +128,48 @@ describe('createShellServer', () => {
       });
       assert.match(reply, /^HTTP\/1\.1 400 Bad Request/);
       assert.equal((await fetch(`${base}/mfe-manifest.json`)).status, 200);
+    });
+  });
+
+  /** Writes `text` on a raw socket to `port` and resolves with everything the server sent before closing. */
+  const rawExchange = (port, text) =>
+    new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      let reply = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d) => (reply += d));
+      socket.on('close', () => resolve(reply));
+      socket.on('error', (err) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolve(reply) : reject(err)));
+    });
+
+  test('request headers over maxHeaderSize get a 431 and the server keeps serving', async () => {
+    await withServer(createShellServer({ remotes, env: {} }), async (base, { port }) => {
+      const reply = await rawExchange(port, `GET /mfe-manifest.json HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`);
+      assert.match(reply, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+      assert.match(reply, /\r\nConnection: close\r\n/);
+      assert.equal((await fetch(`${base}/mfe-manifest.json`)).status, 200);
+    });
+  });
+
+  test('request headers slower than headersTimeout get a 408', async () => {
+    const server = createShellServer({ remotes, env: {} });
+    // Node checks for expired heads every connectionsCheckingInterval (read when it starts listening).
+    server.headersTimeout = 200;
+    server.requestTimeout = 200;
+    server.connectionsCheckingInterval = 20;
+    await withServer(server, async (base, { port }) => {
+      // The head never ends (no blank line): the server must give up on it.
+      const reply = await rawExchange(port, 'GET /mfe-manifest.json HTTP/1.1\r\nHost: x\r\n');
+      assert.match(reply, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      assert.equal((await fetch(`${base}/mfe-manifest.json`)).status, 200);
+    });
+  });
+
+  test('other malformed requests still get a 400', async () => {
+    await withServer(createShellServer({ remotes, env: {} }), async (base, { port }) => {
+      for (const text of ['GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n']) {
+        assert.match(await rawExchange(port, text), /^HTTP\/1\.1 400 Bad Request\r\n/, JSON.stringify(text));
+      }
     });
   });
 });

@@ -114,6 +114,39 @@ describe('serving files', () => {
     await withServer(serve({ index: false }), async (base) => assert.equal((await fetch(`${base}/sub/`)).status, 404));
   });
 
+  test('the 301 body is fixed text that does not echo the request path, with nosniff', async () => {
+    await withServer(serve(), async (base) => {
+      const path = '/sub?<script>alert(1)</script>';
+      for (const method of ['GET', 'HEAD']) {
+        const redirect = await raw(base, path, { method });
+        assert.equal(redirect.status, 301);
+        assert.equal(redirect.headers.location, '/sub/?<script>alert(1)</script>', 'Location keeps the query, where it belongs');
+        assert.equal(redirect.headers['x-content-type-options'], 'nosniff');
+        assert.equal(redirect.headers['content-type'], 'text/plain; charset=utf-8');
+        if (method === 'GET') {
+          const body = redirect.body.toString();
+          assert.ok(!body.includes('sub') && !body.includes('script'), `the body does not echo the path: ${JSON.stringify(body)}`);
+          assert.equal(redirect.headers['content-length'], String(redirect.body.length));
+        }
+      }
+    });
+  });
+
+  test('should 404 on a file asked for as a folder (trailing slash)', async () => {
+    await withServer(serve(), async (base) => {
+      for (const path of ['/digits.txt/', '/app.js/', '/alias.js/', '/sub/index.html/']) {
+        const res = await raw(base, path);
+        assert.equal(res.status, 404, path);
+        assert.ok(!res.body.toString().includes('0123456789'), 'the file is not served');
+      }
+      assert.equal((await fetch(`${base}/digits.txt`)).status, 200, 'without the slash it is served');
+    });
+    await withServer(serve({ prefix: '/mfe/x/1.0.0' }), async (base) => {
+      assert.equal((await raw(base, '/mfe/x/1.0.0/app.js/')).status, 404);
+      assert.equal((await raw(base, '/mfe/x/1.0.0/app.js')).status, 200);
+    });
+  });
+
   test('should 404 on missing files, dotfiles, and a root that does not exist', async () => {
     await withServer(serve(), async (base) => {
       assert.equal((await fetch(`${base}/nope.js`)).status, 404);
