@@ -18,15 +18,10 @@
  */
 import { bus, define, type MfeHost } from '../index.js';
 import { onConfigChange, state } from '../discovery/config.js';
+import { compilePattern, type Pattern } from './pattern.js';
 import type { Guard, GuardResult, NavChanged, NavigateOptions, RouteDef, RouteInfo } from './types.js';
 
 export type * from './types.js';
-
-/** Minimal typing of `URLPattern` (not in TypeScript's DOM lib yet). */
-interface Pattern {
-  exec(input: { pathname: string }): { pathname: { input: string; groups: Record<string, string | undefined> } } | null;
-}
-declare const URLPattern: new (init: { pathname: string }) => Pattern;
 
 const guards = new Map<string, Guard>();
 const routers = new Set<MfeRouter>();
@@ -64,9 +59,17 @@ document.addEventListener('click', (e) => {
 });
 
 const patterns = new Map<string, Pattern>();
-const compile = (path: string): Pattern => {
+/** `def`'s compiled path; an unusable one throws (the router reports it) naming the route and the cause. */
+const compile = (path: string, def: RouteDef): Pattern => {
   let p = patterns.get(path);
-  if (!p) patterns.set(path, (p = new URLPattern({ pathname: path })));
+  if (!p) {
+    try {
+      p = compilePattern(path);
+    } catch (e) {
+      throw new TypeError(`mfe-router: route ${def.name ?? def.src}: ${(e as Error).message}`, { cause: e });
+    }
+    patterns.set(path, p);
+  }
   return p;
 };
 
@@ -75,7 +78,7 @@ function match(def: RouteDef, pathname: string, query: URLSearchParams): RouteIn
   const path = def.path === undefined || def.path === '' ? '*' : def.path;
   // `/billing/*` also matches `/billing` itself.
   const wild = /\/\*$/.test(path);
-  const r = compile(path).exec({ pathname }) ?? (wild ? compile(path.slice(0, -2) || '/').exec({ pathname }) : null);
+  const r = compile(path, def).exec({ pathname }) ?? (wild ? compile(path.slice(0, -2) || '/', def).exec({ pathname }) : null);
   if (!r) return;
   const groups = r.pathname.groups;
   const params: Record<string, string> = {};
@@ -304,7 +307,8 @@ export class MfeRouter extends HTMLElement {
 /**
  * `<mfe-route>`: a route of its parent `<mfe-router>` (attributes only, nothing rendered).
  *
- * @attr path - `URLPattern` pathname pattern matched against `location.pathname`: `/billing/*`, `/users/:id/*`, `*`.
+ * @attr path - `URLPattern` pathname pattern matched against `location.pathname`: `/billing/*`, `/users/:id/*`, `*`
+ *   (engines without URLPattern, e.g. Firefox < 142: literal text, `:name`, `*` and `?` after those).
  * @attr name - Registry name of the MFE to show (resolved like `<mfe-host name>`).
  * @attr src - Entry URL of the MFE; wins over `name`.
  * @attr guard - Name of a guard registered with `addGuard()`, asked before the route is entered.
