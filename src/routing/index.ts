@@ -18,10 +18,12 @@
  */
 import { bus, define, type MfeHost } from '../index.js';
 import { onConfigChange, state } from '../discovery/config.js';
-import { compilePattern, type Pattern } from './pattern.js';
+import type { Pattern } from './pattern.js';
 import type { Guard, GuardResult, NavChanged, NavigateOptions, RouteDef, RouteInfo } from './types.js';
 
 export type * from './types.js';
+
+declare const URLPattern: new (init: { pathname: string }) => Pattern;
 
 const guards = new Map<string, Guard>();
 const routers = new Set<MfeRouter>();
@@ -59,12 +61,14 @@ document.addEventListener('click', (e) => {
 });
 
 const patterns = new Map<string, Pattern>();
+/** The built-in matcher (./pattern.ts), its own chunk, loaded only by engines without URLPattern. */
+let fallback: ((path: string) => Pattern) | undefined;
 /** `def`'s compiled path; an unusable one throws (the router reports it) naming the route and the cause. */
 const compile = (path: string, def: RouteDef): Pattern => {
   let p = patterns.get(path);
   if (!p) {
     try {
-      p = compilePattern(path);
+      p = typeof URLPattern == 'function' ? new URLPattern({ pathname: path }) : fallback!(path);
     } catch (e) {
       throw new TypeError(`mfe-router: route ${def.name ?? def.src}: ${(e as Error).message}`, { cause: e });
     }
@@ -204,6 +208,7 @@ export class MfeRouter extends HTMLElement {
   }
 
   async #apply(gen: number): Promise<void> {
+    if (typeof URLPattern != 'function' && !fallback) fallback = (await import('./pattern.js')).fallbackPattern;
     const { pathname, search } = location;
     const query = new URLSearchParams(search);
     const routes = this.#routes();

@@ -1,6 +1,7 @@
 /**
- * `<mfe-route path>` patterns: native `URLPattern` where the engine has it, else a small
- * built-in matcher for the common subset (Firefox < 142, e.g. Firefox ESR 140, has no URLPattern).
+ * `<mfe-route path>` patterns in engines without `URLPattern` (Firefox < 142, e.g. Firefox ESR
+ * 140): a small built-in matcher for the common subset. The router uses native URLPattern
+ * wherever it exists and loads this module (its own chunk) only where it does not.
  *
  * The fallback follows the URLPattern spec's steps for the pathname component, so it gives the same
  * `exec({ pathname })` results: literal text (percent-encoded like URLPattern does, `\` escapes),
@@ -13,7 +14,6 @@
 export interface Pattern {
   exec(input: { pathname: string }): { pathname: { input: string; groups: Record<string, string | undefined> } } | null;
 }
-declare const URLPattern: new (init: { pathname: string }) => Pattern;
 
 /**
  * URLPattern's "canonicalize a pathname": the URL parser's path state on `v` alone (no leading `/`
@@ -81,7 +81,3 @@ export function fallbackPattern(pattern: string): Pattern {
     },
   };
 }
-
-/** `pattern` compiled: native `URLPattern` when the engine has one, else the built-in matcher. */
-export const compilePattern = (pattern: string): Pattern =>
-  typeof URLPattern == 'function' ? new URLPattern({ pathname: pattern }) : fallbackPattern(pattern);
