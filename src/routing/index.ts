@@ -18,14 +18,11 @@
  */
 import { bus, define, type MfeHost } from '../index.js';
 import { onConfigChange, state } from '../discovery/config.js';
+import type { Pattern } from './pattern.js';
 import type { Guard, GuardResult, NavChanged, NavigateOptions, RouteDef, RouteInfo } from './types.js';
 
 export type * from './types.js';
 
-/** Minimal typing of `URLPattern` (not in TypeScript's DOM lib yet). */
-interface Pattern {
-  exec(input: { pathname: string }): { pathname: { input: string; groups: Record<string, string | undefined> } } | null;
-}
 declare const URLPattern: new (init: { pathname: string }) => Pattern;
 
 const guards = new Map<string, Guard>();
@@ -64,9 +61,19 @@ document.addEventListener('click', (e) => {
 });
 
 const patterns = new Map<string, Pattern>();
-const compile = (path: string): Pattern => {
+/** The built-in matcher (./pattern.ts), its own chunk, loaded only by engines without URLPattern. */
+let fallback: ((path: string) => Pattern) | undefined;
+/** `def`'s compiled path; an unusable one throws (the router reports it) naming the route and the cause. */
+const compile = (path: string, def: RouteDef): Pattern => {
   let p = patterns.get(path);
-  if (!p) patterns.set(path, (p = new URLPattern({ pathname: path })));
+  if (!p) {
+    try {
+      p = typeof URLPattern == 'function' ? new URLPattern({ pathname: path }) : fallback!(path);
+    } catch (e) {
+      throw new TypeError(`mfe-router: route ${def.name ?? def.src}: ${(e as Error).message}`, { cause: e });
+    }
+    patterns.set(path, p);
+  }
   return p;
 };
 
@@ -75,7 +82,7 @@ function match(def: RouteDef, pathname: string, query: URLSearchParams): RouteIn
   const path = def.path === undefined || def.path === '' ? '*' : def.path;
   // `/billing/*` also matches `/billing` itself.
   const wild = /\/\*$/.test(path);
-  const r = compile(path).exec({ pathname }) ?? (wild ? compile(path.slice(0, -2) || '/').exec({ pathname }) : null);
+  const r = compile(path, def).exec({ pathname }) ?? (wild ? compile(path.slice(0, -2) || '/', def).exec({ pathname }) : null);
   if (!r) return;
   const groups = r.pathname.groups;
   const params: Record<string, string> = {};
@@ -201,6 +208,7 @@ export class MfeRouter extends HTMLElement {
   }
 
   async #apply(gen: number): Promise<void> {
+    if (typeof URLPattern != 'function' && !fallback) fallback = (await import('./pattern.js')).fallbackPattern;
     const { pathname, search } = location;
     const query = new URLSearchParams(search);
     const routes = this.#routes();
@@ -304,7 +312,8 @@ export class MfeRouter extends HTMLElement {
 /**
  * `<mfe-route>`: a route of its parent `<mfe-router>` (attributes only, nothing rendered).
  *
- * @attr path - `URLPattern` pathname pattern matched against `location.pathname`: `/billing/*`, `/users/:id/*`, `*`.
+ * @attr path - `URLPattern` pathname pattern matched against `location.pathname`: `/billing/*`, `/users/:id/*`, `*`
+ *   (engines without URLPattern, e.g. Firefox < 142: literal text, `:name`, `*` and `?` after those).
  * @attr name - Registry name of the MFE to show (resolved like `<mfe-host name>`).
  * @attr src - Entry URL of the MFE; wins over `name`.
  * @attr guard - Name of a guard registered with `addGuard()`, asked before the route is entered.
