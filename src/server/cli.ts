@@ -18,6 +18,7 @@ import { createManifestFetcher, type FetchedManifest, type ManifestFailure } fro
 import type { Middleware } from './http.js';
 import { type LiveConfig, LiveConfigError, type LiveProblem, type LiveTrigger, STATUS_PATH, problemsOf, startLiveConfig } from './live-config.js';
 import { manifestEtag } from './manifest.js';
+import { createProxyCache } from './proxy-cache.js';
 import { type Manifest, type RemoteEntry, loadRemotes } from './remotes.js';
 import { unversionedUrls } from './routes.js';
 import { type ShellHandler, createShellHandler, createShellServer, envIs } from './shell.js';
@@ -403,6 +404,10 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv, ready: () => Read
   // The same reading as createShellServer's.
   const proxy = flags.proxy || envIs(env, 'MFE_PROXY_ENABLED', 'true');
   const proxyCache = flags.proxyCache ?? !envIs(env, 'MFE_PROXY_CACHE', 'false');
+  // One proxy cache for every configuration in service: a reload (a canary weight, one more
+  // remote) must not empty it. Entries are keyed by upstream URL, so a new route never sees
+  // another's files.
+  const cache = proxy && proxyCache ? createProxyCache(undefined, 'mfe-host serve') : undefined;
   let first: Manifest | undefined = atStart;
   let built: { version: string; handler: ShellHandler } | undefined;
   const config = await startLiveConfig<Middleware>({
@@ -417,7 +422,7 @@ async function configure(flags: Flags, env: NodeJS.ProcessEnv, ready: () => Read
         remotes,
         local,
         proxy,
-        ...(proxyCache ? {} : { proxyCache: false as const }),
+        ...(cache ? { proxyCache: cache } : proxyCache ? {} : { proxyCache: false as const }),
         ...(staticDir !== undefined ? { static: staticDir } : {}),
       });
       built = { version, handler };

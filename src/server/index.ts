@@ -83,7 +83,8 @@ export { createProxyHandler } from './proxy.js';
 export type { ProxyHandlerOptions } from './proxy.js';
 
 /** The proxy's `cache` option (`false`, or its size limits). */
-export type { ProxyCacheLimits, ProxyCacheOption } from './proxy-cache.js';
+export type { ProxyCache, ProxyCacheLimits, ProxyCacheOption } from './proxy-cache.js';
+export { createProxyCache } from './proxy-cache.js';
 
 /**
  * The shell host: manifest, `/mfe/…` (proxy or local MFEs) and a static folder, as one handler

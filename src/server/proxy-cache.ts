@@ -17,8 +17,14 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { typeName } from './remotes.js';
 
-/** The `cache` option of `createProxyHandler`: `false` turns the cache off. */
-export type ProxyCacheOption = false | ProxyCacheLimits;
+/**
+ * The `cache` option of `createProxyHandler`: `false` turns the cache off, limits make a cache
+ * of its own, a {@link ProxyCache} (from `createProxyCache`) is shared: the handlers that
+ * replace one another on a live reconfiguration keep one cache, so a swap does not send every
+ * hot file back upstream. Sharing is safe because entries are keyed by the absolute upstream
+ * URL (and encoding) and only versioned, public answers are stored.
+ */
+export type ProxyCacheOption = false | ProxyCacheLimits | ProxyCache;
 
 /** Size limits of the proxy's cache. */
 export interface ProxyCacheLimits {
@@ -93,14 +99,16 @@ export interface CacheEntry {
 }
 
 /**
- * Reads and checks the `cache` option; `undefined` when the cache is off.
+ * Reads and checks the `cache` option; `undefined` when the cache is off, the same cache when
+ * given one.
  *
  * @param who the function whose option it is, for the message (`createProxyHandler`).
  * @throws TypeError for anything but `undefined`, `false` or `{ maxBytes?, maxEntryBytes?,
  *   maxEntries? }` with positive integers, `maxEntryBytes` at most `maxBytes`.
  */
-export function createProxyCache(option: unknown, who: string): ProxyCache | undefined {
+export function createProxyCache(option: unknown, who = 'createProxyCache'): ProxyCache | undefined {
   if (option === false) return undefined;
+  if (option instanceof ProxyCache) return option;
   const given = option === undefined ? {} : option;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new TypeError(`${who}: "cache" must be false or { maxBytes?, maxEntryBytes?, maxEntries? }, got ${typeName(option)}`);

@@ -41,7 +41,9 @@ export interface ShellHandlerOptions {
   forwardSetCookie?: boolean;
   /**
    * The proxy's in-memory cache of versioned files (`cache` of `createProxyHandler`): `false`
-   * turns it off, `{ maxBytes, maxEntryBytes }` sets its limits. Default on (64 MiB, 8 MiB).
+   * turns it off, `{ maxBytes, maxEntryBytes, maxEntries }` sets its limits, a cache from
+   * `createProxyCache()` is shared (give the handlers of a live configuration one cache, so a
+   * swap keeps the hot files). Default on (64 MiB, 8 MiB).
    */
   proxyCache?: ProxyCacheOption;
   /** A folder served at `/` after everything else (the shell page and its assets). */

@@ -487,6 +487,38 @@ describe('mfe-host serve --remotes FILE: watched', () => {
   });
 });
 
+describe('mfe-host serve --proxy: the proxy cache outlives a reload', () => {
+  test('a versioned file cached before an edit is still served from the cache after it', async () => {
+    let hits = 0;
+    const a = await listen((req, res) => {
+      hits += 1;
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable' });
+      res.end('export const v = 1;\n');
+    });
+    try {
+      await inTempDir(async (cwd) => {
+        const file = join(cwd, 'remotes.json');
+        writeFileSync(file, JSON.stringify({ billing: `${a.base}/mfe/billing/1.0.0/mfe.js` }));
+        const s = await serve(['--remotes', file, '--proxy'], { cwd, env: envWith() });
+        try {
+          const url = new URL((await manifestOf(s.url)).body.billing.entry, s.url);
+          for (let i = 0; i < 2; i++) assert.equal(await (await fetch(url)).text(), 'export const v = 1;\n');
+          assert.equal(hits, 1, 'the second request was a cache hit');
+          // One more remote: a new configuration (and handler) in service.
+          replaceFile(file, JSON.stringify({ billing: `${a.base}/mfe/billing/1.0.0/mfe.js`, search: `${a.base}/mfe/search/2.0.0/mfe.js` }));
+          await until('the new manifest', async () => (await manifestOf(s.url)).body.search !== undefined);
+          assert.equal(await (await fetch(url)).text(), 'export const v = 1;\n');
+          assert.equal(hits, 1, 'after the swap the file still came from the cache, not from upstream');
+        } finally {
+          await s.stop();
+        }
+      });
+    } finally {
+      await a.close();
+    }
+  });
+});
+
 describe('mfe-host serve --remote-manifests: refreshed with conditional requests', () => {
   test('a 304 changes nothing; a changed document is served; an unreachable one keeps the last good, logged once', async () => {
     let doc = { billing: { entry: './mfe.js', version: '1.0.0' } };
