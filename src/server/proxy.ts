@@ -7,11 +7,12 @@
  */
 import { request as httpRequest, type IncomingMessage, type ClientRequest, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { splitSafePath } from './path.js';
 import { type Fill, type ProxyCacheOption, ProxyCache, acceptEncodingOf, createProxyCache } from './proxy-cache.js';
 import type { Manifest } from './remotes.js';
-import { MFE_PREFIX, type Route, routesOf } from './routes.js';
+import { MFE_PREFIX, type Route, mfeUrl, routesOf } from './routes.js';
 
 /** Options of {@link createProxyHandler}. */
 export interface ProxyHandlerOptions {
@@ -19,7 +20,9 @@ export interface ProxyHandlerOptions {
   remotes: Manifest;
   /**
    * Milliseconds to wait for the upstream's response head (`504` after that), and the longest
-   * silence allowed while the body streams (then the response is cut). Default 10000.
+   * silence of the upstream allowed while the body streams and the proxy is ready for more (then
+   * the response is cut; checked every `timeout`, so within twice that). Time spent waiting for
+   * a slow client to take earlier bytes never counts. Default 10000.
    */
   timeout?: number;
   /**
@@ -68,6 +71,8 @@ const RESPONSE_HEADERS = [
 ];
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** `Cache-Control` of a personal response (see `responseHeaders`) that came without one. */
+const PERSONAL = 'private, no-cache';
 const ALLOW = 'GET, HEAD';
 
 /**
@@ -85,7 +90,7 @@ const ALLOW = 'GET, HEAD';
  *   none added: their files may change). `Set-Cookie` is dropped unless `forwardSetCookie`.
  * - Request headers forwarded: `accept*`, `user-agent`, `range`, `if-*` conditionals, plus
  *   `passthroughHeaders`. Never cookies, `Authorization` or hop-by-hop headers by default.
- * - `400` for malicious paths (NUL, `..`, `%2e%2e`, `%2F`, backslashes, `//`, absolute URLs),
+ * - `400` for malicious paths (NUL, `..`, `%2e%2e`, `..;`, `.;x`, `%2F`, backslashes, `//`, absolute URLs),
  *   `404` for an unknown name or version or an empty file path, `405` for other methods,
  *   `502 remote "<name>" is unreachable`, `504 remote "<name>" timed out`.
  * - A client that goes away aborts the upstream request. Nothing rejects or throws out of it.
@@ -117,6 +122,8 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
   }
   const cache = createProxyCache(opts.cache, 'createProxyHandler');
   const forwarded = new Set([...SAFE_REQUEST_HEADERS, ...passthroughHeaders.map((h) => h.toLowerCase())]);
+  /** Passthrough headers beyond the safe defaults: when one goes upstream, the answer is personal. */
+  const extraHeaders = [...forwarded].filter((h) => !SAFE_REQUEST_HEADERS.includes(h));
 
   // Built once: a Map, so a name from the URL can never reach an inherited property.
   const table = new Map<string, Map<string, Route>>();
@@ -236,43 +243,75 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
       sendError(res, 502, `remote "${name}" is unreachable`);
     });
 
+    // A `101 Switching Protocols` with `Connection: upgrade` (Node hands over the socket): this
+    // proxy only fetches files, so it is refused at once rather than left to time out.
+    upstream.on('upgrade', (_upgradeRes: IncomingMessage, socket: Socket) => {
+      socket.destroy();
+      refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`);
+    });
+
+    /** Ends the exchange with a 502 before anything was sent (the head has not gone out). */
+    function refuse(reason: string, upstreamRes?: IncomingMessage): void {
+      clearTimeout(headTimer);
+      fill?.abandon();
+      timedOut = true; // the upstream's 'error' after destroy() has nobody to tell
+      upstreamRes?.destroy();
+      upstream.destroy();
+      sendError(res, 502, reason);
+    }
+
     upstream.on('response', (upstreamRes) => {
       clearTimeout(headTimer);
       const status = upstreamRes.statusCode ?? 502;
-      let sent: Record<string, string | string[]>;
-      try {
-        sent = responseHeaders(upstreamRes, status, route);
-        res.writeHead(status, sent);
-      } catch {
-        fill?.abandon();
-        upstreamRes.destroy();
-        sendError(res, 502, `remote "${name}" sent an invalid response`);
+      // A 101 without `Connection: upgrade` (Node then reads it as a response whose body never ends).
+      if (status === 101) {
+        refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`, upstreamRes);
         return;
       }
-      // Once streaming, a stall of `timeout` cuts the response: progress on either side
-      // (a chunk read, or the client draining) re-arms the timer.
-      const stallTimer = setTimeout(() => upstreamRes.destroy(new Error('stalled')), timeout);
-      const refresh = (): void => void stallTimer.refresh();
+      let sent: Record<string, string | string[]>;
+      try {
+        sent = responseHeaders(upstreamRes, status, target, route, name, headers);
+      } catch (err) {
+        refuse(err instanceof RedirectError ? err.message : `remote "${name}" sent an invalid response`, upstreamRes);
+        return;
+      }
+      try {
+        res.writeHead(status, sent);
+      } catch {
+        refuse(`remote "${name}" sent an invalid response`, upstreamRes);
+        return;
+      }
+      // Once streaming, an upstream silent for `timeout` cuts the response (it is checked every
+      // `timeout`, so the cut comes after one to two of them). Silence only counts while the
+      // proxy is ready for more: while the client is still taking earlier bytes (the response
+      // waits for 'drain', and pipe() has paused the upstream), the client's pace sets the
+      // speed, and a slow but steady reader is never cut off. Bytes read off the upstream's
+      // socket are the upstream's progress, counted without a listener per chunk.
+      const socket = upstreamRes.socket;
+      let lastRead = socket.bytesRead;
+      const stallTimer = setTimeout(() => {
+        const read = socket.bytesRead;
+        if (res.writableNeedDrain || read !== lastRead) {
+          lastRead = read;
+          stallTimer.refresh();
+        } else upstreamRes.destroy(new Error('stalled'));
+      }, timeout);
       // A client that leaves mid-body ends it too (the timer would otherwise hold the process up to `timeout`).
       res.once('close', () => clearTimeout(stallTimer));
-      upstreamRes.on('data', refresh);
       if (fill?.accept(status, upstreamRes.headers, sent)) {
         const record = fill;
         upstreamRes.on('data', (chunk: Buffer) => record.write(chunk));
       }
-      res.on('drain', refresh);
       // pipe(), not pipeline(): pipeline makes an AbortController (and, when done, a
       // DOMException) per response, a third of the proxy's CPU time under load (npm run bench).
       upstreamRes.once('end', () => {
         complete = true;
         clearTimeout(stallTimer);
-        res.off('drain', refresh);
         fill?.end(upstreamRes.complete);
       });
       upstreamRes.once('error', () => {
         clearTimeout(stallTimer);
         fill?.abandon();
-        res.off('drain', refresh);
         // The head is out: sendError cuts the connection, so the client sees a truncated body.
         if (!res.destroyed) sendError(res, 502, `remote "${name}" failed while streaming`);
       });
@@ -300,15 +339,79 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
     return out;
   }
 
-  function responseHeaders(upstreamRes: IncomingMessage, status: number, route: Route): Record<string, string | string[]> {
+  /**
+   * The headers sent on: the allowed ones, `Set-Cookie` with `forwardSetCookie`, `Location` of a
+   * redirect rewritten into the route's same-origin folder, and the `Cache-Control` policy.
+   *
+   * A response is *personal* when a passthrough header went upstream with the request
+   * (`Authorization`, `Cookie`, `X-Api-Key`, anything beyond the safe defaults: the answer may
+   * depend on who asked) or when it carries `Set-Cookie` (a session). A personal response is
+   * never `public` or `immutable`, whatever the upstream said, since a CDN or proxy in front
+   * would hand one user's answer to the next: `public`, `immutable`, `s-maxage` and
+   * `proxy-revalidate` are removed and `private` is put first; with no `Cache-Control` from
+   * upstream it gets `private, no-cache` (the browser may keep it but asks the remote, with the
+   * credentials, before each reuse: a logout or a revoked key takes effect at once).
+   *
+   * @throws RedirectError for a `Location` outside the route's folder.
+   */
+  function responseHeaders(upstreamRes: IncomingMessage, status: number, target: URL, route: Route, name: string, forwardedHeaders: Record<string, string | string[]>): Record<string, string | string[]> {
+    const h = upstreamRes.headers;
     const out: Record<string, string | string[]> = {};
-    for (const name of RESPONSE_HEADERS) {
-      const value = upstreamRes.headers[name];
-      if (value !== undefined) out[name] = value;
+    for (const header of RESPONSE_HEADERS) {
+      const value = h[header];
+      if (value !== undefined) out[header] = value;
     }
-    if (forwardSetCookie && upstreamRes.headers['set-cookie']) out['set-cookie'] = upstreamRes.headers['set-cookie'];
-    const success = status === 200 || status === 206 || status === 304;
-    if (success && route.versioned && out['cache-control'] === undefined) out['cache-control'] = IMMUTABLE;
+    let personal = false;
+    for (const header of extraHeaders) if (forwardedHeaders[header] !== undefined) personal = true;
+    if (forwardSetCookie && h['set-cookie'] !== undefined) {
+      out['set-cookie'] = h['set-cookie'];
+      personal = true;
+    }
+    if (status >= 300 && status < 400 && h.location !== undefined) out.location = sameOriginLocation(h.location, target, route, name);
+    const cacheControl = out['cache-control'];
+    if (personal) out['cache-control'] = cacheControl === undefined ? PERSONAL : privateCacheControl(String(cacheControl));
+    else if (cacheControl === undefined && route.versioned && (status === 200 || status === 206 || status === 304)) out['cache-control'] = IMMUTABLE;
     return out;
   }
+}
+
+/** A redirect the proxy will not pass on (it leaves the route's folder). */
+class RedirectError extends Error {}
+
+/**
+ * An upstream redirect's `Location`, resolved against the URL that was fetched, as the same-origin
+ * `/mfe/<name>/<version>/<file>` URL when it lies inside the route's upstream folder (same
+ * origin, path below the folder): the browser then fetches it through the proxy again, with all
+ * its checks. Anywhere else (another host, a parent folder, another remote's folder, an
+ * unparsable value) is refused: following it would leave what the configuration allows.
+ *
+ * @throws RedirectError naming the remote and the URL.
+ */
+function sameOriginLocation(location: string, target: URL, route: Route, name: string): string {
+  let resolved: URL;
+  try {
+    resolved = new URL(location, target);
+  } catch {
+    throw new RedirectError(`remote "${name}" redirected to an invalid URL ${JSON.stringify(location)}`);
+  }
+  if (resolved.origin !== route.folder.origin || !resolved.pathname.startsWith(route.folder.pathname)) {
+    throw new RedirectError(`remote "${name}" redirected outside its folder ${route.folder.href} to ${resolved.href}`);
+  }
+  return mfeUrl(name, route.segment, resolved.pathname.slice(route.folder.pathname.length)) + resolved.search + resolved.hash;
+}
+
+/** Directives a personal response must not keep: they let shared caches store or keep it. */
+const SHARED_DIRECTIVES = new Set(['public', 'immutable', 's-maxage', 'proxy-revalidate', 'private']);
+
+/** An upstream `Cache-Control` made safe for a personal response: `private` first, shared-cache permissions gone. */
+function privateCacheControl(value: string): string {
+  let out = 'private';
+  for (const directive of value.split(',')) {
+    const d = directive.trim();
+    if (d === '') continue;
+    const eq = d.indexOf('=');
+    if (SHARED_DIRECTIVES.has((eq === -1 ? d : d.slice(0, eq)).trim().toLowerCase())) continue;
+    out += `, ${d}`;
+  }
+  return out;
 }
