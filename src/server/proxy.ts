@@ -5,9 +5,10 @@
  * folder) plus a checked relative path, never from the Host header or an absolute URL in the
  * request, so this is not an open proxy.
  */
-import { request as httpRequest, type IncomingMessage, type ClientRequest, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import { type UpstreamExchange, type UpstreamHandlers, requestUpstream } from './upstream.js';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { splitSafePath } from './path.js';
 import { type Fill, type ProxyCacheOption, ProxyCache, acceptEncodingOf, createProxyCache } from './proxy-cache.js';
@@ -205,120 +206,109 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
 
   /** Streams the upstream's answer; with a `fill`, records it for the cache on the way. */
   function forward(req: IncomingMessage, res: ServerResponse, target: URL, name: string, route: Route, headers: Record<string, string | string[]>, fill?: Fill): void {
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    let upstream: ClientRequest;
-    try {
-      upstream = send(target, { method: req.method, headers });
-    } catch {
-      fill?.abandon();
-      sendError(res, 502, `remote "${name}" is unreachable`);
-      return;
-    }
-    let timedOut = false;
-    /** The upstream response was read to its end: its keep-alive socket goes back to the agent. */
+    const method = req.method === 'HEAD' ? 'HEAD' : 'GET';
+    let exchange: UpstreamExchange | undefined;
+    /** The head was answered (or refused): from then on a failure can only cut the body. */
+    let answered = false;
+    /** The upstream's body ended as framed: nothing to abandon when the response closes. */
     let complete = false;
+    let record: Fill | undefined;
+    let stallTimer: NodeJS.Timeout | undefined;
 
-    // The head must arrive within `timeout`, connecting included (a socket timeout would only
-    // start once connected).
+    // The head must arrive within `timeout`, connecting included.
     const headTimer = setTimeout(() => {
-      timedOut = true;
+      answered = true;
+      exchange?.destroy();
+      fill?.abandon();
       sendError(res, 504, `remote "${name}" timed out`);
-      upstream.destroy();
     }, timeout);
+
+    /** Ends the exchange with a 502 before the head went out. */
+    const refuse = (reason: string): void => {
+      answered = true;
+      clearTimeout(headTimer);
+      exchange?.destroy();
+      fill?.abandon();
+      sendError(res, 502, reason);
+    };
+
+    const handlers: UpstreamHandlers = {
+      onHead(status, upstreamHeaders) {
+        clearTimeout(headTimer);
+        if (answered) return;
+        // A `101 Switching Protocols`: this proxy only fetches files, so it is refused at once
+        // rather than left to time out.
+        if (status === 101) return refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`);
+        let sent: Record<string, string | string[]>;
+        try {
+          sent = responseHeaders(upstreamHeaders, status, target, route, name, headers);
+          res.writeHead(status, sent);
+        } catch (err) {
+          return refuse(err instanceof RedirectError ? err.message : `remote "${name}" sent an invalid response`);
+        }
+        answered = true;
+        if (fill?.accept(status, upstreamHeaders, sent)) record = fill;
+        // Once streaming, an upstream silent for `timeout` cuts the response (it is checked every
+        // `timeout`, so the cut comes after one to two of them). Silence only counts while the
+        // proxy is ready for more: while the client is still taking earlier bytes (the response
+        // waits for 'drain', and the upstream is paused), the client's pace sets the speed, and a
+        // slow but steady reader is never cut off. (Its progress cannot be counted in bytes:
+        // socket buffers hide megabytes of it.)
+        let lastRead = exchange!.bytesRead;
+        stallTimer = setTimeout(() => {
+          const read = exchange!.bytesRead;
+          if (res.writableNeedDrain || read !== lastRead) {
+            lastRead = read;
+            stallTimer!.refresh();
+            return;
+          }
+          exchange!.destroy();
+          fill?.abandon();
+          // The head is out: sendError cuts the connection, so the client sees a truncated body.
+          sendError(res, 502, `remote "${name}" stalled while streaming`);
+        }, timeout);
+      },
+      onData(chunk) {
+        record?.write(chunk);
+        return res.write(chunk);
+      },
+      onEnd() {
+        complete = true;
+        clearTimeout(stallTimer);
+        record?.end(true);
+        res.end();
+      },
+      onError() {
+        clearTimeout(headTimer);
+        clearTimeout(stallTimer);
+        fill?.abandon();
+        // Aborted on the client's behalf, or already answered with 504: nobody left to tell.
+        if (res.destroyed || res.writableEnded) return;
+        // Before the head: unreachable; after it, sendError cuts the connection (a truncated body).
+        if (!answered) {
+          answered = true;
+          sendError(res, 502, `remote "${name}" is unreachable`);
+        } else sendError(res, 502, `remote "${name}" failed while streaming`);
+      },
+    };
 
     // The client went away (or the response ended): nothing upstream is needed any more.
     res.once('close', () => {
       clearTimeout(headTimer);
+      clearTimeout(stallTimer);
       // Every way a response ends passes here: the waiters for this fetch are never stranded.
       fill?.abandon();
-      // Destroying a finished request would destroy its socket instead of reusing it.
-      if (!complete && !upstream.destroyed) upstream.destroy();
+      if (!complete) exchange?.destroy();
     });
+    res.on('drain', () => exchange?.resume());
 
-    upstream.on('error', () => {
+    try {
+      exchange = target.protocol === 'http:' ? requestUpstream(target, method, headers, handlers) : nodeUpstream(target, method, headers, handlers);
+    } catch {
       clearTimeout(headTimer);
       fill?.abandon();
-      // Aborted on the client's behalf, or already answered with 504: nobody left to tell.
-      if (timedOut || res.destroyed || res.writableEnded) return;
       sendError(res, 502, `remote "${name}" is unreachable`);
-    });
-
-    // A `101 Switching Protocols` with `Connection: upgrade` (Node hands over the socket): this
-    // proxy only fetches files, so it is refused at once rather than left to time out.
-    upstream.on('upgrade', (_upgradeRes: IncomingMessage, socket: Socket) => {
-      socket.destroy();
-      refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`);
-    });
-
-    /** Ends the exchange with a 502 before anything was sent (the head has not gone out). */
-    function refuse(reason: string, upstreamRes?: IncomingMessage): void {
-      clearTimeout(headTimer);
-      fill?.abandon();
-      timedOut = true; // the upstream's 'error' after destroy() has nobody to tell
-      upstreamRes?.destroy();
-      upstream.destroy();
-      sendError(res, 502, reason);
     }
-
-    upstream.on('response', (upstreamRes) => {
-      clearTimeout(headTimer);
-      const status = upstreamRes.statusCode ?? 502;
-      // A 101 without `Connection: upgrade` (Node then reads it as a response whose body never ends).
-      if (status === 101) {
-        refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`, upstreamRes);
-        return;
-      }
-      let sent: Record<string, string | string[]>;
-      try {
-        sent = responseHeaders(upstreamRes, status, target, route, name, headers);
-      } catch (err) {
-        refuse(err instanceof RedirectError ? err.message : `remote "${name}" sent an invalid response`, upstreamRes);
-        return;
-      }
-      try {
-        res.writeHead(status, sent);
-      } catch {
-        refuse(`remote "${name}" sent an invalid response`, upstreamRes);
-        return;
-      }
-      // Once streaming, an upstream silent for `timeout` cuts the response (it is checked every
-      // `timeout`, so the cut comes after one to two of them). Silence only counts while the
-      // proxy is ready for more: while the client is still taking earlier bytes (the response
-      // waits for 'drain', and pipe() has paused the upstream), the client's pace sets the
-      // speed, and a slow but steady reader is never cut off. Bytes read off the upstream's
-      // socket are the upstream's progress, counted without a listener per chunk.
-      const socket = upstreamRes.socket;
-      let lastRead = socket.bytesRead;
-      const stallTimer = setTimeout(() => {
-        const read = socket.bytesRead;
-        if (res.writableNeedDrain || read !== lastRead) {
-          lastRead = read;
-          stallTimer.refresh();
-        } else upstreamRes.destroy(new Error('stalled'));
-      }, timeout);
-      // A client that leaves mid-body ends it too (the timer would otherwise hold the process up to `timeout`).
-      res.once('close', () => clearTimeout(stallTimer));
-      if (fill?.accept(status, upstreamRes.headers, sent)) {
-        const record = fill;
-        upstreamRes.on('data', (chunk: Buffer) => record.write(chunk));
-      }
-      // pipe(), not pipeline(): pipeline makes an AbortController (and, when done, a
-      // DOMException) per response, a third of the proxy's CPU time under load (npm run bench).
-      upstreamRes.once('end', () => {
-        complete = true;
-        clearTimeout(stallTimer);
-        fill?.end(upstreamRes.complete);
-      });
-      upstreamRes.once('error', () => {
-        clearTimeout(stallTimer);
-        fill?.abandon();
-        // The head is out: sendError cuts the connection, so the client sees a truncated body.
-        if (!res.destroyed) sendError(res, 502, `remote "${name}" failed while streaming`);
-      });
-      upstreamRes.pipe(res);
-    });
-
-    upstream.end();
   }
 
   /** Only the allowed request headers, and never one the client's `Connection` marks hop-by-hop. */
@@ -354,8 +344,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
    *
    * @throws RedirectError for a `Location` outside the route's folder.
    */
-  function responseHeaders(upstreamRes: IncomingMessage, status: number, target: URL, route: Route, name: string, forwardedHeaders: Record<string, string | string[]>): Record<string, string | string[]> {
-    const h = upstreamRes.headers;
+  function responseHeaders(h: IncomingHttpHeaders, status: number, target: URL, route: Route, name: string, forwardedHeaders: Record<string, string | string[]>): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
     for (const header of RESPONSE_HEADERS) {
       const value = h[header];
@@ -373,6 +362,49 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
     else if (cacheControl === undefined && route.versioned && (status === 200 || status === 206 || status === 304)) out['cache-control'] = IMMUTABLE;
     return out;
   }
+}
+
+/**
+ * The same exchange over `node:https` (or any scheme but `http:`), for upstreams the pooled
+ * HTTP/1.1 client of `upstream.ts` does not speak to.
+ */
+function nodeUpstream(target: URL, method: 'GET' | 'HEAD', headers: Record<string, string | string[]>, h: UpstreamHandlers): UpstreamExchange {
+  const upstream = httpsRequest(target, { method, headers });
+  let response: IncomingMessage | undefined;
+  let done = false;
+  const settle = (fn: () => void): void => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  upstream.on('error', (err) => settle(() => h.onError(err)));
+  upstream.on('upgrade', (upgradeRes: IncomingMessage, socket: Socket) => {
+    socket.destroy();
+    settle(() => h.onHead(101, upgradeRes.headers));
+  });
+  upstream.on('response', (r) => {
+    response = r;
+    if (done) return;
+    h.onHead(r.statusCode ?? 502, r.headers);
+    if (done) return;
+    r.on('data', (chunk: Buffer) => {
+      if (!done && !h.onData(chunk)) r.pause();
+    });
+    r.once('end', () => settle(() => (r.complete ? h.onEnd() : h.onError(new Error('response cut short')))));
+    r.once('error', (err) => settle(() => h.onError(err)));
+  });
+  upstream.end();
+  return {
+    get bytesRead() {
+      return upstream.socket?.bytesRead ?? 0;
+    },
+    pause: () => response?.pause(),
+    resume: () => response?.resume(),
+    destroy: () => {
+      done = true;
+      upstream.destroy();
+    },
+  };
 }
 
 /** A redirect the proxy will not pass on (it leaves the route's folder). */
