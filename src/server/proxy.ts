@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { type UpstreamExchange, type UpstreamHandlers, requestUpstream } from './upstream.js';
+import { type UpstreamExchange, type UpstreamHandlers, UpstreamProtocolError, requestUpstream } from './upstream.js';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { splitSafePath } from './path.js';
 import { type Fill, type ProxyCacheOption, ProxyCache, acceptEncodingOf, createProxyCache } from './proxy-cache.js';
@@ -278,7 +278,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
         record?.end(true);
         res.end();
       },
-      onError() {
+      onError(err) {
         clearTimeout(headTimer);
         clearTimeout(stallTimer);
         fill?.abandon();
@@ -287,7 +287,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
         // Before the head: unreachable; after it, sendError cuts the connection (a truncated body).
         if (!answered) {
           answered = true;
-          sendError(res, 502, `remote "${name}" is unreachable`);
+          sendError(res, 502, err instanceof UpstreamProtocolError ? `remote "${name}" sent an invalid response for ${pathnameOf(req)}: ${err.message}` : `remote "${name}" is unreachable`);
         } else sendError(res, 502, `remote "${name}" failed while streaming`);
       },
     };
