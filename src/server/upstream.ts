@@ -1,7 +1,7 @@
 /// <reference types="node" preserve="true" />
 /**
  * The proxy's HTTP/1.1 client for `http:` upstreams: `GET`/`HEAD` on pooled keep-alive sockets,
- * read into one shared buffer (`onread`), with a strict response parser. It exists because
+ * read into per-connection slabs (`onread`, no copy), with a strict response parser. It exists because
  * `node:http`'s `ClientRequest` costs about twice an upstream's whole request in CPU
  * (`npm run bench` row 6 and test/perf/BENCHMARKS.md: a proxy on it reached 0.8× nginx, this one
  * ≈ 1.0×; `undici` 7 was slower still). `https:` upstreams go through `node:https` instead.
@@ -53,8 +53,15 @@ const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 /** Headers of which a repeat is ignored (as Node's parser does): the first one counts. */
 const SINGLE = new Set(['content-type', 'content-length', 'etag', 'last-modified', 'expires', 'location', 'age', 'retry-after', 'server', 'content-range', 'access-control-allow-origin', 'accept-ranges', 'content-encoding']);
 
-/** One read buffer for every connection: a read is parsed and copied out before the next one. */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** Bytes a read may fill. */
+const READ_SIZE = 64 * 1024;
+/**
+ * Each connection reads into consecutive regions of a slab of its own, never reused: a body
+ * chunk goes on to the client as a view of the slab, without a copy (copying each read out of
+ * one shared buffer was a sixth of the proxy's CPU time). A slab is freed once the last view
+ * of it has been written; holding one per connection bounds the memory.
+ */
+const SLAB_SIZE = 128 * 1024;
 const idle = new Map<string, Connection[]>();
 
 /**
@@ -111,11 +118,13 @@ class Exchange implements UpstreamExchange {
   }
 
   pause(): void {
+    if (this.paused) return;
     this.paused = true;
     this.conn?.socket.pause();
   }
 
   resume(): void {
+    if (!this.paused) return;
     this.paused = false;
     this.conn?.socket.resume();
   }
@@ -155,7 +164,7 @@ class Exchange implements UpstreamExchange {
     this.handlers.onEnd();
   }
 
-  /** Parses `n` bytes of `buf` (a shared buffer: everything kept is copied). */
+  /** Parses `n` bytes of `buf` (a region no other read will overwrite: body chunks are views of it). */
   read(buf: Buffer, n: number): void {
     this.bytesRead += n;
     let at = 0;
@@ -168,7 +177,7 @@ class Exchange implements UpstreamExchange {
         case 'length': {
           const take = Math.min(this.remaining, n - at);
           this.remaining -= take;
-          const more = this.handlers.onData(copy(buf, at, at + take));
+          const more = this.handlers.onData(buf.subarray(at, at + take));
           at += take;
           if (this.remaining === 0) {
             if (at < n) return this.fail(new UpstreamProtocolError('upstream sent bytes after the end of its response'));
@@ -178,7 +187,7 @@ class Exchange implements UpstreamExchange {
           break;
         }
         case 'close': {
-          const more = this.handlers.onData(copy(buf, at, n));
+          const more = this.handlers.onData(buf.subarray(at, n));
           at = n;
           if (!more) this.pause();
           break;
@@ -186,7 +195,7 @@ class Exchange implements UpstreamExchange {
         case 'chunk-data': {
           const take = Math.min(this.remaining, n - at);
           this.remaining -= take;
-          const more = this.handlers.onData(copy(buf, at, at + take));
+          const more = this.handlers.onData(buf.subarray(at, at + take));
           at += take;
           if (this.remaining === 0) this.phase = 'chunk-crlf';
           if (!more) this.pause();
@@ -229,7 +238,7 @@ class Exchange implements UpstreamExchange {
     let next: number;
     if (this.headBytes === 0) {
       // The usual case: the whole head is in this read, parsed where it lies (no copy).
-      // (The shared buffer holds older bytes past `n`: a match must end within this read.)
+      // (The region past `n` holds stale bytes: a match must end within this read.)
       const end = buf.indexOf('\r\n\r\n', at, 'latin1');
       if (end !== -1 && end + 4 <= n) {
         if (end - at > MAX_HEAD) return this.failAt(n, `upstream response head over ${MAX_HEAD} bytes`);
@@ -239,7 +248,7 @@ class Exchange implements UpstreamExchange {
     } else {
       // A head split across reads: search from 3 bytes back, so a CRLFCRLF split too is found.
       const previous = this.headBytes;
-      this.headParts.push(copy(buf, at, n));
+      this.headParts.push(buf.subarray(at, n));
       const whole = Buffer.concat(this.headParts);
       const end = whole.indexOf('\r\n\r\n', Math.max(0, previous - 3), 'latin1');
       if (end === -1 || end > MAX_HEAD) {
@@ -304,11 +313,7 @@ class Exchange implements UpstreamExchange {
   }
 }
 
-/**
- * A copy of `buf[start, end)` the caller may keep (the read buffer is reused). Not
- * `Buffer.from(buf.subarray())`: that takes the array-like path and zero-fills (7% of the
- * proxy's CPU time in a profile); `allocUnsafe` + `copy` is one memcpy.
- */
+/** A copy of `buf[start, end)`, for the start of a head split across reads (it is concatenated). */
 function copy(buf: Buffer, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(end - start);
   buf.copy(out, 0, start, end);
@@ -348,6 +353,8 @@ class Connection {
   reused = false;
   used = false;
   timer: NodeJS.Timeout | undefined;
+  slab = Buffer.alloc(0);
+  offset = 0;
 
   constructor(
     readonly key: string,
@@ -357,7 +364,7 @@ class Connection {
       host: target.hostname.replace(/^\[|\]$/g, ''),
       port: Number(target.port || 80),
       noDelay: true,
-      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Buffer): boolean => this.onRead(n, buf) },
+      onread: { buffer: () => this.nextBuffer(), callback: (n: number, buf: Buffer): boolean => this.onRead(n, buf) },
     });
     this.socket.on('error', (err) => this.lost(err));
     this.socket.on('close', () => this.lost(new Error('closed')));
@@ -373,7 +380,17 @@ class Connection {
     if (this.socket.isPaused()) this.socket.resume();
   }
 
+  /** The region the next read fills: right after the bytes the last read used. */
+  nextBuffer(): Buffer {
+    if (this.slab.length - this.offset < READ_SIZE) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      this.offset = 0;
+    }
+    return this.slab.subarray(this.offset, this.offset + READ_SIZE);
+  }
+
   onRead(n: number, buf: Buffer): boolean {
+    this.offset += n;
     const ex = this.exchange;
     // Bytes nobody asked for (on an idle connection): the connection is not trustworthy any more.
     if (!ex) this.socket.destroy();
