@@ -96,6 +96,10 @@ const RESPONSE_BUFFER = 256 * 1024;
  * - `400` for malicious paths (NUL, `..`, `%2e%2e`, `..;`, `.;x`, `%2F`, backslashes, `//`, absolute URLs),
  *   `404` for an unknown name or version or an empty file path, `405` for other methods,
  *   `502 remote "<name>" is unreachable`, `504 remote "<name>" timed out`.
+ * - `http:` upstreams are fetched with the pooled, strict HTTP/1.1 client of `upstream.ts`
+ *   (`502 remote "<name>" sent an invalid response for <path>: <why>` for a malformed answer),
+ *   others with `node:https`. At most `RESPONSE_BUFFER` (256 KB) of a response waits for a slow
+ *   client before the upstream is paused.
  * - A client that goes away aborts the upstream request. Nothing rejects or throws out of it.
  * - Other paths: `next()` as middleware, else `404`.
  *
