@@ -129,6 +129,7 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
   }
   const cache = createProxyCache(opts.cache, 'createProxyHandler');
   const forwarded = new Set([...SAFE_REQUEST_HEADERS, ...passthroughHeaders.map((h) => h.toLowerCase())]);
+  const passthrough = new Set(passthroughHeaders.map((h) => h.toLowerCase()));
   /** Passthrough headers beyond the safe defaults: when one goes upstream, the answer is personal. */
   const extraHeaders = [...forwarded].filter((h) => !SAFE_REQUEST_HEADERS.includes(h));
 
@@ -328,16 +329,13 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
 
   /** Only the allowed request headers, and never one the client's `Connection` marks hop-by-hop. */
   function requestHeaders(req: IncomingMessage): Record<string, string | string[]> {
-    const hopByHop = new Set(
-      String(req.headers.connection ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase()),
-    );
+    const connection = req.headers.connection;
+    const hopByHop = connection === undefined ? undefined : new Set(connection.split(',').map((h) => h.trim().toLowerCase()));
     const out: Record<string, string | string[]> = {};
     for (const name of forwarded) {
       const value = req.headers[name];
-      if (value === undefined || (hopByHop.has(name) && !passthroughHeaders.some((h) => h.toLowerCase() === name))) continue;
-      // `host` is not in any list we build: Node sets it from the target URL.
+      if (value === undefined || (hopByHop?.has(name) && !passthrough.has(name))) continue;
+      // `host` is not in any list we build: the upstream's is set from the target URL.
       if (name === 'host') continue;
       out[name] = value;
     }

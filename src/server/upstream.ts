@@ -43,7 +43,7 @@ export class UpstreamProtocolError extends Error {}
 
 const MAX_HEAD = 32 * 1024;
 /** Idle connections are closed after this long: below the 5 s keep-alive of Node's servers (and many others), so the upstream does not close them first. */
-const IDLE_MS = 4000;
+const IDLE_MS = 3000;
 /** Idle connections kept per origin. */
 const MAX_IDLE = 128;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -63,6 +63,24 @@ const READ_SIZE = 64 * 1024;
  */
 const SLAB_SIZE = 128 * 1024;
 const idle = new Map<string, Connection[]>();
+/**
+ * Closes connections idle for over {@link IDLE_MS}, once a second while any is pooled (a timer
+ * per released connection would be one more timer per request).
+ */
+let sweeper: NodeJS.Timeout | undefined;
+function sweep(): void {
+  const oldest = Date.now() - IDLE_MS;
+  let left = 0;
+  for (const pool of idle.values()) {
+    // LIFO: the longest idle are first.
+    while (pool.length > 0 && pool[0]!.releasedAt < oldest) pool.shift()!.socket.destroy();
+    left += pool.length;
+  }
+  if (left === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
 
 /**
  * Sends `method path` to `target`'s origin with `headers` (names lower-case, values from an
@@ -352,7 +370,8 @@ class Connection {
   /** Whether the current exchange is not the connection's first (then a failure before any byte is retried). */
   reused = false;
   used = false;
-  timer: NodeJS.Timeout | undefined;
+  /** `Date.now()` when it went back to the pool. */
+  releasedAt = 0;
   slab = Buffer.alloc(0);
   offset = 0;
 
@@ -372,7 +391,6 @@ class Connection {
   }
 
   attach(exchange: Exchange): void {
-    clearTimeout(this.timer);
     this.socket.ref();
     this.exchange = exchange;
     this.reused = this.used;
@@ -405,7 +423,7 @@ class Connection {
     ex?.lost(err, this.reused);
   }
 
-  /** Back to the idle pool (LIFO: the warmest socket is used next), closed after {@link IDLE_MS}. */
+  /** Back to the idle pool (LIFO: the warmest socket is used next), closed after about {@link IDLE_MS}. */
   release(): void {
     this.exchange = undefined;
     let pool = idle.get(this.key);
@@ -418,11 +436,11 @@ class Connection {
     pool.push(this);
     // An idle pooled connection does not keep the process alive.
     this.socket.unref();
-    this.timer = setTimeout(() => this.socket.destroy(), IDLE_MS).unref();
+    this.releasedAt = Date.now();
+    sweeper ??= setInterval(sweep, 1000).unref();
   }
 
   unpool(): void {
-    clearTimeout(this.timer);
     const pool = idle.get(this.key);
     const i = pool?.indexOf(this) ?? -1;
     if (i !== -1) pool!.splice(i, 1);
