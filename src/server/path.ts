@@ -12,8 +12,8 @@ export type SafePath = { ok: true; raw: string[]; decoded: string[] } | { ok: fa
  * Splits `path` (the part of a URL path below a route prefix, without a leading `/`) into
  * segments and refuses anything that could leave the folder it is resolved in:
  * NUL bytes (raw or `%00`), backslashes (raw or `%5C`, a separator on Windows and for some
- * URL parsers), encoded slashes (`%2F`), `.` and `..` segments (raw or percent-encoded), empty
- * segments (`//evil`, `http://evil/x`: a scheme-relative or absolute URL smuggled into the
+ * URL parsers), encoded slashes (`%2F`), `.` and `..` segments (raw or percent-encoded, and with
+ * `;` path parameters: `..;`, `..;foo`, `.;x`, `..%3B`), empty segments (`//evil`, `http://evil/x`: a scheme-relative or absolute URL smuggled into the
  * path), and malformed percent-encoding.
  *
  * `allowTrailingSlash` accepts one empty segment at the end (a directory URL like `docs/`).
@@ -42,8 +42,12 @@ export function splitSafePath(path: string, allowTrailingSlash = false): SafePat
     } catch {
       return { ok: false, reason: 'malformed percent-encoding in path' };
     }
-    // malicious path: dot segments, also when percent-encoded (%2e%2e) or mixed (.%2e)
-    if (text === '.' || text === '..') return { ok: false, reason: 'dot segment in path' };
+    // malicious path: dot segments, also when percent-encoded (%2e%2e) or mixed (.%2e), and
+    // with `;` path parameters (`..;`, `..;jsessionid=x`): Tomcat, Jetty and other servlet
+    // containers drop the parameters before resolving, so to them `/a/..;/b` is `/a/../b`.
+    const semicolon = text.indexOf(';');
+    const bare = semicolon === -1 ? text : text.slice(0, semicolon);
+    if (bare === '.' || bare === '..') return { ok: false, reason: semicolon === -1 ? 'dot segment in path' : 'dot segment with ";" parameters in path' };
     decoded.push(text);
   }
   return { ok: true, raw, decoded };

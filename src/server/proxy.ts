@@ -5,13 +5,16 @@
  * folder) plus a checked relative path, never from the Host header or an absolute URL in the
  * request, so this is not an open proxy.
  */
-import { request as httpRequest, type IncomingMessage, type ClientRequest, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { type UpstreamExchange, type UpstreamHandlers, UpstreamProtocolError, requestUpstream } from './upstream.js';
 import { type Middleware, type NextFunction, pathnameOf, sendError } from './http.js';
 import { splitSafePath } from './path.js';
 import { type Fill, type ProxyCacheOption, ProxyCache, acceptEncodingOf, createProxyCache } from './proxy-cache.js';
 import type { Manifest } from './remotes.js';
-import { MFE_PREFIX, type Route, routesOf } from './routes.js';
+import { MFE_PREFIX, type Route, mfeUrl, routesOf } from './routes.js';
 
 /** Options of {@link createProxyHandler}. */
 export interface ProxyHandlerOptions {
@@ -19,7 +22,9 @@ export interface ProxyHandlerOptions {
   remotes: Manifest;
   /**
    * Milliseconds to wait for the upstream's response head (`504` after that), and the longest
-   * silence allowed while the body streams (then the response is cut). Default 10000.
+   * silence of the upstream allowed while the body streams and the proxy is ready for more (then
+   * the response is cut; checked every `timeout`, so within twice that). Time spent waiting for
+   * a slow client to take earlier bytes never counts. Default 10000.
    */
   timeout?: number;
   /**
@@ -69,7 +74,11 @@ const RESPONSE_HEADERS = [
 ];
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** `Cache-Control` of a personal response (see `responseHeaders`) that came without one. */
+const PERSONAL = 'private, no-cache';
 const ALLOW = 'GET, HEAD';
+/** Bytes of a response waiting for a slow client before the upstream is paused (see `onData`). */
+const RESPONSE_BUFFER = 256 * 1024;
 
 /**
  * Creates a handler for `/mfe/<name>/<version>/<path>` that streams the file from the remote's
@@ -86,9 +95,13 @@ const ALLOW = 'GET, HEAD';
  *   none added: their files may change). `Set-Cookie` is dropped unless `forwardSetCookie`.
  * - Request headers forwarded: `accept*`, `user-agent`, `range`, `if-*` conditionals, plus
  *   `passthroughHeaders`. Never cookies, `Authorization` or hop-by-hop headers by default.
- * - `400` for malicious paths (NUL, `..`, `%2e%2e`, `%2F`, backslashes, `//`, absolute URLs),
+ * - `400` for malicious paths (NUL, `..`, `%2e%2e`, `..;`, `.;x`, `%2F`, backslashes, `//`, absolute URLs),
  *   `404` for an unknown name or version or an empty file path, `405` for other methods,
  *   `502 remote "<name>" is unreachable`, `504 remote "<name>" timed out`.
+ * - `http:` upstreams are fetched with the pooled, strict HTTP/1.1 client of `upstream.ts`
+ *   (`502 remote "<name>" sent an invalid response for <path>: <why>` for a malformed answer),
+ *   others with `node:https`. At most `RESPONSE_BUFFER` (256 KB) of a response waits for a slow
+ *   client before the upstream is paused.
  * - A client that goes away aborts the upstream request. Nothing rejects or throws out of it.
  * - Other paths: `next()` as middleware, else `404`.
  *
@@ -118,6 +131,9 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
   }
   const cache = createProxyCache(opts.cache, 'createProxyHandler');
   const forwarded = new Set([...SAFE_REQUEST_HEADERS, ...passthroughHeaders.map((h) => h.toLowerCase())]);
+  const passthrough = new Set(passthroughHeaders.map((h) => h.toLowerCase()));
+  /** Passthrough headers beyond the safe defaults: when one goes upstream, the answer is personal. */
+  const extraHeaders = [...forwarded].filter((h) => !SAFE_REQUEST_HEADERS.includes(h));
 
   // Built once: a Map, so a name from the URL can never reach an inherited property.
   const table = new Map<string, Map<string, Route>>();
@@ -199,116 +215,262 @@ export function createProxyHandler(opts: ProxyHandlerOptions): Middleware {
 
   /** Streams the upstream's answer; with a `fill`, records it for the cache on the way. */
   function forward(req: IncomingMessage, res: ServerResponse, target: URL, name: string, route: Route, headers: Record<string, string | string[]>, fill?: Fill): void {
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    let upstream: ClientRequest;
-    try {
-      upstream = send(target, { method: req.method, headers });
-    } catch {
-      fill?.abandon();
-      sendError(res, 502, `remote "${name}" is unreachable`);
-      return;
-    }
-    let timedOut = false;
-    /** The upstream response was read to its end: its keep-alive socket goes back to the agent. */
+    const method = req.method === 'HEAD' ? 'HEAD' : 'GET';
+    let exchange: UpstreamExchange | undefined;
+    /** The head was answered (or refused): from then on a failure can only cut the body. */
+    let answered = false;
+    /** The upstream's body ended as framed: nothing to abandon when the response closes. */
     let complete = false;
+    /**
+     * With a fill that accepted the head: the relay that records the body as fast as the
+     * upstream sends it (the requests waiting for this fetch are not held by this client's
+     * pace) and sends the recording to this client at its own.
+     */
+    let sink: Writable | undefined;
+    /** Bytes the upstream had sent at the last stall check (see `onHead`). */
+    let lastRead = 0;
 
-    // The head must arrive within `timeout`, connecting included (a socket timeout would only
-    // start once connected).
+    // One timer per exchange (a second one cost measurably under load): first the head must
+    // arrive within `timeout`, connecting included; once it has, the same timer is re-armed to
+    // check for stalls (see `onHead`).
     const headTimer = setTimeout(() => {
-      timedOut = true;
+      if (answered) return stallCheck();
+      answered = true;
+      exchange?.destroy();
+      fill?.abandon();
       sendError(res, 504, `remote "${name}" timed out`);
-      upstream.destroy();
     }, timeout);
+    const stallTimer = headTimer;
+    const stallCheck = (): void => {
+      const read = exchange!.bytesRead;
+      if (res.writableNeedDrain || sink?.writableNeedDrain || read !== lastRead) {
+        lastRead = read;
+        stallTimer.refresh();
+        return;
+      }
+      exchange!.destroy();
+      fill?.abandon();
+      // The head is out: sendError cuts the connection, so the client sees a truncated body.
+      sendError(res, 502, `remote "${name}" stalled while streaming`);
+    };
+
+    /** Ends the exchange with a 502 before the head went out. */
+    const refuse = (reason: string): void => {
+      answered = true;
+      clearTimeout(headTimer);
+      exchange?.destroy();
+      fill?.abandon();
+      sendError(res, 502, reason);
+    };
+
+    const handlers: UpstreamHandlers = {
+      onHead(status, upstreamHeaders) {
+        if (answered) return;
+        // A `101 Switching Protocols`: this proxy only fetches files, so it is refused at once
+        // rather than left to time out.
+        if (status === 101) return refuse(`remote "${name}" answered 101 Switching Protocols for ${pathnameOf(req)}: the proxy forwards files, not protocol upgrades`);
+        let sent: Record<string, string | string[]>;
+        try {
+          sent = responseHeaders(upstreamHeaders, status, target, route, name, headers);
+          res.writeHead(status, sent);
+        } catch (err) {
+          return refuse(err instanceof RedirectError ? err.message : `remote "${name}" sent an invalid response`);
+        }
+        answered = true;
+        lastRead = exchange!.bytesRead;
+        stallTimer.refresh();
+        if (fill?.accept(status, upstreamHeaders, sent)) {
+          sink = fill.relay(res);
+          sink.on('drain', () => exchange?.resume());
+        }
+        // Once streaming, an upstream silent for `timeout` cuts the response (it is checked every
+        // `timeout`, so the cut comes after one to two of them). Silence only counts while the
+        // proxy is ready for more: while the client is still taking earlier bytes (the response
+        // waits for 'drain', and the upstream is paused), the client's pace sets the speed, and a
+        // slow but steady reader is never cut off. (Its progress cannot be counted in bytes:
+        // socket buffers hide megabytes of it.)
+      },
+      onData(chunk) {
+        if (sink) return sink.write(chunk);
+        // Reading pauses once the response holds RESPONSE_BUFFER bytes the client has not taken
+        // yet, not at the stream's 16 KB mark, which every 64 KB read passes: stopping and
+        // restarting the upstream socket for each chunk of every response cost more than a
+        // tenth of the proxy's CPU time. Memory per slow client stays bounded by that plus one read.
+        return res.write(chunk) || res.writableLength < RESPONSE_BUFFER;
+      },
+      onEnd() {
+        complete = true;
+        clearTimeout(stallTimer);
+        if (sink) {
+          fill!.end(true);
+          sink.end(); // ends `res` after the last byte this client has still to get
+        } else res.end();
+      },
+      onError(err) {
+        clearTimeout(headTimer);
+        clearTimeout(stallTimer);
+        fill?.abandon();
+        // Aborted on the client's behalf, or already answered with 504: nobody left to tell.
+        if (res.destroyed || res.writableEnded) return;
+        // Before the head: unreachable; after it, sendError cuts the connection (a truncated body).
+        if (!answered) {
+          answered = true;
+          sendError(res, 502, err instanceof UpstreamProtocolError ? `remote "${name}" sent an invalid response for ${pathnameOf(req)}: ${err.message}` : `remote "${name}" is unreachable`);
+        } else sendError(res, 502, `remote "${name}" failed while streaming`);
+      },
+    };
 
     // The client went away (or the response ended): nothing upstream is needed any more.
     res.once('close', () => {
       clearTimeout(headTimer);
+      clearTimeout(stallTimer);
       // Every way a response ends passes here: the waiters for this fetch are never stranded.
       fill?.abandon();
-      // Destroying a finished request would destroy its socket instead of reusing it.
-      if (!complete && !upstream.destroyed) upstream.destroy();
+      if (!complete) exchange?.destroy();
+    });
+    res.on('drain', () => {
+      if (!sink) exchange?.resume();
     });
 
-    upstream.on('error', () => {
+    try {
+      exchange = target.protocol === 'http:' ? requestUpstream(target, method, headers, handlers) : nodeUpstream(target, method, headers, handlers);
+    } catch {
       clearTimeout(headTimer);
       fill?.abandon();
-      // Aborted on the client's behalf, or already answered with 504: nobody left to tell.
-      if (timedOut || res.destroyed || res.writableEnded) return;
       sendError(res, 502, `remote "${name}" is unreachable`);
-    });
-
-    upstream.on('response', (upstreamRes) => {
-      clearTimeout(headTimer);
-      const status = upstreamRes.statusCode ?? 502;
-      let sent: Record<string, string | string[]>;
-      try {
-        sent = responseHeaders(upstreamRes, status, route);
-        res.writeHead(status, sent);
-      } catch {
-        fill?.abandon();
-        upstreamRes.destroy();
-        sendError(res, 502, `remote "${name}" sent an invalid response`);
-        return;
-      }
-      // Once streaming, a stall of `timeout` cuts the response: progress on either side
-      // (a chunk read, or the client draining) re-arms the timer.
-      const stallTimer = setTimeout(() => upstreamRes.destroy(new Error('stalled')), timeout);
-      const refresh = (): void => void stallTimer.refresh();
-      // A client that leaves mid-body ends it too (the timer would otherwise hold the process up to `timeout`).
-      res.once('close', () => clearTimeout(stallTimer));
-      upstreamRes.on('data', refresh);
-      // A body being recorded goes through the fill's relay: read as fast as the upstream sends
-      // (the requests waiting for it are not held by this client's pace), sent at the client's.
-      const sink = fill?.accept(status, upstreamRes.headers, sent) ? fill.relay(res) : res;
-      res.on('drain', refresh);
-      // pipe(), not pipeline(): pipeline makes an AbortController (and, when done, a
-      // DOMException) per response, a third of the proxy's CPU time under load (npm run bench).
-      upstreamRes.once('end', () => {
-        complete = true;
-        clearTimeout(stallTimer);
-        res.off('drain', refresh);
-        fill?.end(upstreamRes.complete);
-      });
-      upstreamRes.once('error', () => {
-        clearTimeout(stallTimer);
-        fill?.abandon();
-        res.off('drain', refresh);
-        // The head is out: sendError cuts the connection, so the client sees a truncated body.
-        if (!res.destroyed) sendError(res, 502, `remote "${name}" failed while streaming`);
-      });
-      upstreamRes.pipe(sink);
-    });
-
-    upstream.end();
+    }
   }
 
   /** Only the allowed request headers, and never one the client's `Connection` marks hop-by-hop. */
   function requestHeaders(req: IncomingMessage): Record<string, string | string[]> {
-    const hopByHop = new Set(
-      String(req.headers.connection ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase()),
-    );
+    const connection = req.headers.connection;
+    const hopByHop = connection === undefined ? undefined : new Set(connection.split(',').map((h) => h.trim().toLowerCase()));
     const out: Record<string, string | string[]> = {};
     for (const name of forwarded) {
       const value = req.headers[name];
-      if (value === undefined || (hopByHop.has(name) && !passthroughHeaders.some((h) => h.toLowerCase() === name))) continue;
-      // `host` is not in any list we build: Node sets it from the target URL.
+      if (value === undefined || (hopByHop?.has(name) && !passthrough.has(name))) continue;
+      // `host` is not in any list we build: the upstream's is set from the target URL.
       if (name === 'host') continue;
       out[name] = value;
     }
     return out;
   }
 
-  function responseHeaders(upstreamRes: IncomingMessage, status: number, route: Route): Record<string, string | string[]> {
+  /**
+   * The headers sent on: the allowed ones, `Set-Cookie` with `forwardSetCookie`, `Location` of a
+   * redirect rewritten into the route's same-origin folder, and the `Cache-Control` policy.
+   *
+   * A response is *personal* when a passthrough header went upstream with the request
+   * (`Authorization`, `Cookie`, `X-Api-Key`, anything beyond the safe defaults: the answer may
+   * depend on who asked) or when it carries `Set-Cookie` (a session). A personal response is
+   * never `public` or `immutable`, whatever the upstream said, since a CDN or proxy in front
+   * would hand one user's answer to the next: `public`, `immutable`, `s-maxage` and
+   * `proxy-revalidate` are removed and `private` is put first; with no `Cache-Control` from
+   * upstream it gets `private, no-cache` (the browser may keep it but asks the remote, with the
+   * credentials, before each reuse: a logout or a revoked key takes effect at once).
+   *
+   * @throws RedirectError for a `Location` outside the route's folder.
+   */
+  function responseHeaders(h: IncomingHttpHeaders, status: number, target: URL, route: Route, name: string, forwardedHeaders: Record<string, string | string[]>): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const name of RESPONSE_HEADERS) {
-      const value = upstreamRes.headers[name];
-      if (value !== undefined) out[name] = value;
+    for (const header of RESPONSE_HEADERS) {
+      const value = h[header];
+      if (value !== undefined) out[header] = value;
     }
-    if (forwardSetCookie && upstreamRes.headers['set-cookie']) out['set-cookie'] = upstreamRes.headers['set-cookie'];
-    const success = status === 200 || status === 206 || status === 304;
-    if (success && route.versioned && out['cache-control'] === undefined) out['cache-control'] = IMMUTABLE;
+    let personal = false;
+    for (const header of extraHeaders) if (forwardedHeaders[header] !== undefined) personal = true;
+    if (forwardSetCookie && h['set-cookie'] !== undefined) {
+      out['set-cookie'] = h['set-cookie'];
+      personal = true;
+    }
+    if (status >= 300 && status < 400 && h.location !== undefined) out.location = sameOriginLocation(h.location, target, route, name);
+    const cacheControl = out['cache-control'];
+    if (personal) out['cache-control'] = cacheControl === undefined ? PERSONAL : privateCacheControl(String(cacheControl));
+    else if (cacheControl === undefined && route.versioned && (status === 200 || status === 206 || status === 304)) out['cache-control'] = IMMUTABLE;
     return out;
   }
+}
+
+/**
+ * The same exchange over `node:https` (or any scheme but `http:`), for upstreams the pooled
+ * HTTP/1.1 client of `upstream.ts` does not speak to.
+ */
+function nodeUpstream(target: URL, method: 'GET' | 'HEAD', headers: Record<string, string | string[]>, h: UpstreamHandlers): UpstreamExchange {
+  const upstream = httpsRequest(target, { method, headers });
+  let response: IncomingMessage | undefined;
+  let done = false;
+  const settle = (fn: () => void): void => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  upstream.on('error', (err) => settle(() => h.onError(err)));
+  upstream.on('upgrade', (upgradeRes: IncomingMessage, socket: Socket) => {
+    socket.destroy();
+    settle(() => h.onHead(101, upgradeRes.headers));
+  });
+  upstream.on('response', (r) => {
+    response = r;
+    if (done) return;
+    h.onHead(r.statusCode ?? 502, r.headers);
+    if (done) return;
+    r.on('data', (chunk: Buffer) => {
+      if (!done && !h.onData(chunk)) r.pause();
+    });
+    r.once('end', () => settle(() => (r.complete ? h.onEnd() : h.onError(new Error('response cut short')))));
+    r.once('error', (err) => settle(() => h.onError(err)));
+  });
+  upstream.end();
+  return {
+    get bytesRead() {
+      return upstream.socket?.bytesRead ?? 0;
+    },
+    pause: () => response?.pause(),
+    resume: () => response?.resume(),
+    destroy: () => {
+      done = true;
+      upstream.destroy();
+    },
+  };
+}
+
+/** A redirect the proxy will not pass on (it leaves the route's folder). */
+class RedirectError extends Error {}
+
+/**
+ * An upstream redirect's `Location`, resolved against the URL that was fetched, as the same-origin
+ * `/mfe/<name>/<version>/<file>` URL when it lies inside the route's upstream folder (same
+ * origin, path below the folder): the browser then fetches it through the proxy again, with all
+ * its checks. Anywhere else (another host, a parent folder, another remote's folder, an
+ * unparsable value) is refused: following it would leave what the configuration allows.
+ *
+ * @throws RedirectError naming the remote and the URL.
+ */
+function sameOriginLocation(location: string, target: URL, route: Route, name: string): string {
+  let resolved: URL;
+  try {
+    resolved = new URL(location, target);
+  } catch {
+    throw new RedirectError(`remote "${name}" redirected to an invalid URL ${JSON.stringify(location)}`);
+  }
+  if (resolved.origin !== route.folder.origin || !resolved.pathname.startsWith(route.folder.pathname)) {
+    throw new RedirectError(`remote "${name}" redirected outside its folder ${route.folder.href} to ${resolved.href}`);
+  }
+  return mfeUrl(name, route.segment, resolved.pathname.slice(route.folder.pathname.length)) + resolved.search + resolved.hash;
+}
+
+/** Directives a personal response must not keep: they let shared caches store or keep it. */
+const SHARED_DIRECTIVES = new Set(['public', 'immutable', 's-maxage', 'proxy-revalidate', 'private']);
+
+/** An upstream `Cache-Control` made safe for a personal response: `private` first, shared-cache permissions gone. */
+function privateCacheControl(value: string): string {
+  let out = 'private';
+  for (const directive of value.split(',')) {
+    const d = directive.trim();
+    if (d === '') continue;
+    const eq = d.indexOf('=');
+    if (SHARED_DIRECTIVES.has((eq === -1 ? d : d.slice(0, eq)).trim().toLowerCase())) continue;
+    out += `, ${d}`;
+  }
+  return out;
 }

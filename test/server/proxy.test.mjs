@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -277,6 +278,13 @@ describe('security', () => {
     ['scheme-relative URL', '/mfe/billing/1.0.0//127.0.0.1:EVIL/x'],
     ['NUL byte', '/mfe/billing/1.0.0/mfe.js%00.css'],
     ['malformed encoding', '/mfe/billing/1.0.0/%E0%A4%A'],
+    // Servlet containers drop `;` parameters before resolving: to Tomcat and Jetty these are `..`/`.`.
+    ['..;', '/mfe/billing/1.0.0/..;/..;/evil'],
+    ['..;foo', '/mfe/billing/1.0.0/..;foo/x'],
+    ['.;', '/mfe/billing/1.0.0/.;/x'],
+    ['.;x=y', '/mfe/billing/1.0.0/.;x=y/x'],
+    ['encoded ..;', '/mfe/billing/1.0.0/%2e%2e%3b/x'],
+    ['..; as the last segment', '/mfe/billing/1.0.0/x/..;'],
   ];
   for (const [what, path] of malicious) {
     test(`should 400 on ${what} and contact no one`, async () => {
@@ -354,5 +362,237 @@ describe('security', () => {
   test('invalid options throw at creation', () => {
     assert.throws(() => createProxyHandler({}), TypeError);
     assert.throws(() => createProxyHandler({ remotes, timeout: 0 }), TypeError);
+  });
+});
+
+/**
+ * A remote whose answers the test picks: `?cc=` sets Cache-Control, `?cookie=1` adds Set-Cookie,
+ * `/redirect?to=` answers 302 with that Location, `/big.bin` sends SIZE bytes at once.
+ */
+const SIZE = 6 * 1024 * 1024;
+const bigBody = Buffer.alloc(SIZE, 0x62);
+function pickyService() {
+  const requests = [];
+  const listener = (req, res) => {
+    requests.push({ url: req.url, headers: { ...req.headers } });
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname.endsWith('/redirect')) {
+      res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to') });
+      res.end();
+      return;
+    }
+    if (url.pathname.endsWith('/big.bin')) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': SIZE });
+      res.end(bigBody);
+      return;
+    }
+    const headers = { 'content-type': 'text/javascript' };
+    if (url.searchParams.has('cc')) headers['cache-control'] = url.searchParams.get('cc');
+    if (url.searchParams.has('cookie')) headers['set-cookie'] = 'sid=abc; Path=/; HttpOnly';
+    res.writeHead(200, headers);
+    res.end('export const x = 1;\n');
+  };
+  return { listener, requests };
+}
+
+describe('personal responses are never public or immutable (credentials or Set-Cookie)', () => {
+  let picky, service, pickyRemotes;
+  before(async () => {
+    service = pickyService();
+    picky = await listen(service.listener);
+    pickyRemotes = loadRemotes({ env: {}, remotes: { acct: { entry: `${picky.base}/acct/3.1.0/mfe.js`, version: '3.1.0' } } });
+  });
+  after(() => picky.close());
+  const withProxy = (options, fn) => withServer(createProxyHandler({ remotes: pickyRemotes, ...options }), fn);
+
+  for (const [header, value] of [['authorization', 'Bearer alice'], ['cookie', 'sid=alice'], ['x-api-key', 'k-alice']]) {
+    test(`${header} forwarded: private, no-cache instead of the added immutable; upstream public/immutable/s-maxage stripped`, async () => {
+      await withProxy({ passthroughHeaders: [header] }, async (base) => {
+        const none = await raw(base, '/mfe/acct/3.1.0/a.js', { headers: { [header]: value } });
+        assert.equal(none.status, 200);
+        assert.equal(service.requests.at(-1).headers[header], value, 'the header went upstream');
+        assert.equal(none.headers['cache-control'], 'private, no-cache');
+
+        const cc = encodeURIComponent('public, max-age=600, s-maxage=900, immutable, must-revalidate');
+        const upstreamPublic = await raw(base, `/mfe/acct/3.1.0/a.js?cc=${cc}`, { headers: { [header]: value } });
+        assert.equal(upstreamPublic.headers['cache-control'], 'private, max-age=600, must-revalidate');
+
+        const noStore = await raw(base, `/mfe/acct/3.1.0/a.js?cc=no-store`, { headers: { [header]: value } });
+        assert.equal(noStore.headers['cache-control'], 'private, no-store');
+
+        // The same handler, a request without the header: nothing personal went upstream.
+        const anonymous = await raw(base, '/mfe/acct/3.1.0/a.js');
+        assert.equal(anonymous.headers['cache-control'], 'public, max-age=31536000, immutable');
+      });
+    });
+  }
+
+  test('a personal response is not stored by the proxy cache: the next request goes upstream again', async () => {
+    await withProxy({ passthroughHeaders: ['x-api-key'] }, async (base) => {
+      const before = service.requests.length;
+      for (let i = 0; i < 2; i++) {
+        const res = await raw(base, '/mfe/acct/3.1.0/keyed.js', { headers: { 'x-api-key': 'k-alice' } });
+        assert.equal(res.headers.age, undefined, 'not a cache hit');
+      }
+      assert.equal(service.requests.length - before, 2);
+    });
+  });
+
+  test('Set-Cookie forwarded (forwardSetCookie): private, never public or immutable', async () => {
+    await withProxy({ forwardSetCookie: true }, async (base) => {
+      const added = await raw(base, '/mfe/acct/3.1.0/a.js?cookie=1');
+      assert.deepEqual(added.headers['set-cookie'], ['sid=abc; Path=/; HttpOnly']);
+      assert.equal(added.headers['cache-control'], 'private, no-cache');
+      const upstreamPublic = await raw(base, `/mfe/acct/3.1.0/a.js?cookie=1&cc=${encodeURIComponent('public, max-age=31536000, immutable')}`);
+      assert.equal(upstreamPublic.headers['cache-control'], 'private, max-age=31536000');
+      const noCookie = await raw(base, '/mfe/acct/3.1.0/a.js');
+      assert.equal(noCookie.headers['cache-control'], 'public, max-age=31536000, immutable', 'no Set-Cookie: nothing personal');
+    });
+    await withProxy({}, async (base) => {
+      const dropped = await raw(base, '/mfe/acct/3.1.0/a.js?cookie=1');
+      assert.equal(dropped.headers['set-cookie'], undefined);
+      assert.equal(dropped.headers['cache-control'], 'public, max-age=31536000, immutable', 'the cookie was dropped, so the response is not personal');
+    });
+  });
+});
+
+describe('upstream redirects and upgrades', () => {
+  let picky, service, pickyRemotes;
+  before(async () => {
+    service = pickyService();
+    picky = await listen(service.listener);
+    pickyRemotes = loadRemotes({
+      env: {},
+      remotes: {
+        acct: { entry: `${picky.base}/acct/3.1.0/mfe.js`, version: '3.1.0' },
+        other: { entry: `${picky.base}/other/1.0.0/mfe.js`, version: '1.0.0' },
+      },
+    });
+  });
+  after(() => picky.close());
+  const redirect = (base, to, status = 302) => raw(base, `/mfe/acct/3.1.0/redirect?status=${status}&to=${encodeURIComponent(to)}`);
+
+  test('a Location inside the route folder is rewritten to the same-origin /mfe/<name>/<version>/ URL', async () => {
+    await withServer(createProxyHandler({ remotes: pickyRemotes }), async (base) => {
+      const cases = [
+        ['mfe.2.js', '/mfe/acct/3.1.0/mfe.2.js'],
+        ['./sub/x.js?v=2#h', '/mfe/acct/3.1.0/sub/x.js?v=2#h'],
+        ['/acct/3.1.0/abs.js', '/mfe/acct/3.1.0/abs.js'],
+        [`${picky.base}/acct/3.1.0/full/y.css`, '/mfe/acct/3.1.0/full/y.css'],
+      ];
+      for (const [to, expected] of cases) {
+        for (const status of [301, 302, 307, 308]) {
+          const res = await redirect(base, to, status);
+          assert.equal(res.status, status, to);
+          assert.equal(res.headers.location, expected, `${status} ${to}`);
+        }
+      }
+    });
+  });
+
+  test('a Location outside the route folder is a 502 naming the remote and the URL', async () => {
+    await withServer(createProxyHandler({ remotes: pickyRemotes }), async (base) => {
+      const cases = [
+        ['http://evil.example/x.js', 'http://evil.example/x.js'],
+        ['../3.0.0/mfe.js', `${picky.base}/acct/3.0.0/mfe.js`],
+        ['/other/1.0.0/mfe.js', `${picky.base}/other/1.0.0/mfe.js`],
+        [`https://127.0.0.1:${picky.port}/acct/3.1.0/mfe.js`, `https://127.0.0.1:${picky.port}/acct/3.1.0/mfe.js`],
+        ['//evil.example/acct/3.1.0/x', 'http://evil.example/acct/3.1.0/x'],
+      ];
+      for (const [to, url] of cases) {
+        const res = await redirect(base, to);
+        assert.equal(res.status, 502, to);
+        const body = res.body.toString();
+        assert.match(body, /remote &#34;acct&#34; redirected outside its folder/, to);
+        assert.ok(body.includes(url), `${body} names ${url}`);
+        assert.equal(res.headers.location, undefined);
+      }
+      const invalid = await redirect(base, 'http://[::1');
+      assert.equal(invalid.status, 502);
+      assert.match(invalid.body.toString(), /remote &#34;acct&#34; redirected to an invalid URL/);
+    });
+  });
+
+  test('an upstream 101 Switching Protocols is a 502 at once, with or without Connection: upgrade', { timeout: 10_000 }, async () => {
+    for (const head of ['HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n', 'HTTP/1.1 101 Switching Protocols\r\n\r\n']) {
+      const closed = [];
+      const sockets = new Set();
+      const tcp = createTcpServer((socket) => {
+        sockets.add(socket);
+        closed.push(new Promise((resolve) => socket.once('close', resolve)));
+        socket.once('data', () => socket.write(head));
+      });
+      await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+      const up = { base: `http://127.0.0.1:${tcp.address().port}` };
+      try {
+        const upgradeRemotes = loadRemotes({ env: {}, remotes: { ws: { entry: `${up.base}/ws/1.0.0/mfe.js`, version: '1.0.0' } } });
+        // The timeout is far longer than the test's: a 502 proves nobody waited for it.
+        await withServer(createProxyHandler({ remotes: upgradeRemotes, timeout: 60_000 }), async (base) => {
+          const res = await raw(base, '/mfe/ws/1.0.0/mfe.js');
+          assert.equal(res.status, 502, head);
+          assert.match(res.body.toString(), /remote &#34;ws&#34; answered 101 Switching Protocols for \/mfe\/ws\/1\.0\.0\/mfe\.js/);
+          await Promise.all(closed); // the upstream connection is closed, not kept
+        });
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => tcp.close(resolve));
+      }
+    }
+  });
+});
+
+describe('stall timer: the client\'s pace is not the upstream\'s silence', () => {
+  let picky, pickyRemotes;
+  before(async () => {
+    picky = await listen(pickyService().listener);
+    pickyRemotes = loadRemotes({ env: {}, remotes: { acct: { entry: `${picky.base}/acct/3.1.0/mfe.js`, version: '3.1.0' } } });
+  });
+  after(() => picky.close());
+
+  test('a slow but steady client gets all of a 6 MB file, though it reads for many times the timeout', async () => {
+    // The upstream sends everything at once; the client takes 32 KB every 10 ms, so for seconds
+    // the proxy waits on the client, with socket buffers full and no 'drain' for longer than
+    // the 200 ms timeout.
+    await withServer(createProxyHandler({ remotes: pickyRemotes, timeout: 200, cache: false }), async (base) => {
+      const { received, ended } = await new Promise((resolve, reject) => {
+        request(`${base}/mfe/acct/3.1.0/big.bin`, (res) => {
+          assert.equal(res.statusCode, 200);
+          res.pause();
+          let received = 0;
+          const pace = setInterval(() => {
+            const chunk = res.read(Math.min(32 * 1024, res.readableLength));
+            if (chunk) received += chunk.length;
+          }, 10);
+          res.once('end', () => (clearInterval(pace), resolve({ received, ended: true })));
+          res.once('error', () => (clearInterval(pace), resolve({ received, ended: false })));
+          res.once('aborted', () => (clearInterval(pace), resolve({ received, ended: false })));
+          // 'end' is only emitted once the buffer is read: keep reading after the last chunk arrived.
+        })
+          .on('error', reject)
+          .end();
+      });
+      assert.equal(received, SIZE);
+      assert.ok(ended, 'the response ended normally');
+    });
+  });
+
+  test('an upstream that stops mid-body is still cut after the timeout, the client reading eagerly', async () => {
+    await withServer(proxy({ timeout: 200 }), async (base) => {
+      const outcome = await new Promise((resolve, reject) => {
+        request(`${base}/mfe/billing/1.0.0/slow.js`, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (body += c));
+          res.once('end', () => resolve({ how: 'end', body }));
+          res.once('aborted', () => resolve({ how: 'aborted', body }));
+          res.once('error', () => resolve({ how: 'error', body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+      assert.notEqual(outcome.how, 'end', 'a truncated body is not a complete one');
+      assert.equal(outcome.body, '// first bytes\n');
+      await billingService.state.slowClosed; // and the upstream request was abandoned
+    });
   });
 });
