@@ -350,7 +350,8 @@ http {
   access_log off;
   client_body_temp_path ${d}/client_body; proxy_temp_path ${d}/proxy_temp; fastcgi_temp_path ${d}/fastcgi_temp; uwsgi_temp_path ${d}/uwsgi_temp; scgi_temp_path ${d}/scgi_temp;
   proxy_cache_path ${d}/cache levels=1:2 keys_zone=bench:1m max_size=64m inactive=1d use_temp_path=off;
-  upstream up { server 127.0.0.1:${up}; keepalive 32; }
+  # Idle upstream connections closed by nginx before the upstream's 60 s keep-alive closes them (no reuse race).
+  upstream up { server 127.0.0.1:${up}; keepalive 32; keepalive_timeout 30s; }
   server { listen 127.0.0.1:${plain}; location / { ${proxied} } }
   server { listen 127.0.0.1:${cached}; location / { ${proxied} proxy_cache bench; } }
 }
