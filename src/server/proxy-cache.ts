@@ -131,6 +131,21 @@ export function createProxyCache(option: unknown, who = 'createProxyCache'): Pro
   return new ProxyCache(maxBytes, maxEntryBytes, maxEntries, now);
 }
 
+/**
+ * A copy of `headers` whose values own their characters. A value parsed out of a response head
+ * can be a slice of the whole head (V8 keeps a sliced string's parent alive), which would make
+ * every stored entry hold its upstream's entire head, uncounted. Only on a fill (a miss).
+ */
+function ownedCopy(headers: Readonly<Record<string, string | string[]>>): Record<string, string | string[]> {
+  const own = (value: string): string => Buffer.from(value, 'latin1').toString('latin1');
+  const out: Record<string, string | string[]> = {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]!;
+    out[name] = Array.isArray(value) ? value.map(own) : own(value);
+  }
+  return out;
+}
+
 /** The cache of one proxy handler. */
 export class ProxyCache {
   readonly #entries = new Map<string, CacheEntry>();
@@ -356,7 +371,7 @@ export class Fill {
     // the request's `Accept-Encoding` anyway keeps gzip away from clients that did not ask for it.
     const encoded = upstream['content-encoding'] !== undefined && upstream['content-encoding'] !== 'identity';
     this.#storeKey = vary === 'accept-encoding' || encoded ? variantKey(this.url, this.acceptEncoding) : this.url;
-    this.#headers = { ...sent };
+    this.#headers = ownedCopy(sent);
     this.#expected = expected;
     this.#lifetime = lifetime;
     this.#initialAge = initialAge;

@@ -62,6 +62,7 @@ const READ_SIZE = 64 * 1024;
  * of it has been written; holding one per connection bounds the memory.
  */
 const SLAB_SIZE = 128 * 1024;
+const EMPTY = Buffer.alloc(0);
 const idle = new Map<string, Connection[]>();
 /**
  * Closes connections idle for over {@link IDLE_MS}, once a second while any is pooled (a timer
@@ -372,7 +373,7 @@ class Connection {
   used = false;
   /** `Date.now()` when it went back to the pool. */
   releasedAt = 0;
-  slab = Buffer.alloc(0);
+  slab = EMPTY;
   offset = 0;
 
   constructor(
@@ -426,6 +427,11 @@ class Connection {
   /** Back to the idle pool (LIFO: the warmest socket is used next), closed after about {@link IDLE_MS}. */
   release(): void {
     this.exchange = undefined;
+    // An idle connection holds no slab: pooled sockets then cost next to nothing, and the
+    // memory of reads stays proportional to the exchanges under way (and to what the cache
+    // copied out), not to the size of the pool.
+    this.slab = EMPTY;
+    this.offset = 0;
     let pool = idle.get(this.key);
     if (!pool) idle.set(this.key, (pool = []));
     if (pool.length >= MAX_IDLE || this.socket.destroyed) {
