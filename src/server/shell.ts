@@ -152,7 +152,16 @@ export function createShellHandler(opts: ShellHandlerOptions): ShellHandler {
   const health = opts.health ? createHealthHandler(opts.health === true ? {} : opts.health) : undefined;
 
   function mfeFiles(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-    const path = splitSafePath(pathname.slice(MFE_PREFIX.length), true);
+    const rest = pathname.slice(MFE_PREFIX.length);
+    // The common case first: a proxied remote's name as written (names are plain URL-segment
+    // characters, checked at load), whose handler checks the whole path itself. Splitting it
+    // here too was a second full path check on every proxied request.
+    const slash = rest.indexOf('/');
+    if (proxyHandler && slash > 0 && Object.hasOwn(remotes, rest.slice(0, slash))) {
+      proxyHandler(req, res, () => sendError(res, 404, 'Not Found'));
+      return;
+    }
+    const path = splitSafePath(rest, true);
     if (!path.ok) {
       sendError(res, 400, `Bad Request: ${path.reason}`);
       return;
