@@ -38,16 +38,21 @@ const hostSheet = new CSSStyleSheet();
 // whether the error slot has content, is written by #render, with `hidden`. The container (in
 // the shadow root, or slotted into mfe-content with isolation="none") shows once mounted.
 hostSheet.replaceSync(
-  ':host{display:block}[hidden]{display:none!important}[name=loading],[name=mfe-content],:host([status=mounted]) slot:not([name]),:host([status=unmounting]) slot:not([name]),:host(:not([status=mounted]):not([status=unmounting])) [part=content]{display:none}' +
+  ':host{display:block}[hidden]{display:none!important}[name=loading],[name=mfe-content],:host([status=mounted]) slot[name=""],:host([status=unmounting]) slot[name=""],:host(:not([status=mounted],[status=unmounting])) [part=content]{display:none}' +
     ':host([status=loading]) [name=loading],:host([status=mounting]) [name=loading],:host([status=mounted]) [name=mfe-content],:host([status=unmounting]) [name=mfe-content]{display:contents}',
 );
 /**
  * The default, loading, error and content slots (cloned: faster than building them), put in
  * only once the element has light DOM to show (or renders into it): four slots were a sixth of
- * the cost of a mount (npm run bench, row 2).
+ * the cost of a mount (npm run bench, row 2). Built as DOM once, never parsed from a string, so
+ * the runtime imports under Trusted Types.
  */
-const slotsTemplate = document.createElement('template');
-slotsTemplate.innerHTML = '<slot></slot><slot name=loading></slot><slot name=error hidden></slot><slot name=mfe-content></slot>';
+const slotsTemplate = document.createDocumentFragment();
+for (const name of ['', 'loading', 'error', 'mfe-content']) {
+  const slot = slotsTemplate.appendChild(document.createElement('slot'));
+  slot.name = name; // name="" is the default slot (hostSheet selects it as slot[name=""])
+  slot.hidden = name == 'error';
+}
 
 const now = (): number => performance.now();
 /** The scope chunk, imported once: a dynamic import() per mount doubled the time to mount 200 (npm run bench). */
@@ -299,7 +304,7 @@ export class MfeHost extends HTMLElement {
   /** Put the slots in (once), before whatever the shadow root holds. */
   #slotted(): void {
     if (this.#slots) return;
-    this.#root!.prepend(slotsTemplate.content.cloneNode(true));
+    this.#root!.prepend(slotsTemplate.cloneNode(true));
     // Live, but its first four children are always the slots.
     this.#slots = this.#root!.children as HTMLCollectionOf<HTMLSlotElement>;
     this.#render();
