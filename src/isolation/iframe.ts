@@ -19,6 +19,7 @@ import type { MicroFrontend, MountContext } from '../types.js';
 import type { MfeBus, MfeEventType } from '../events/bus.js';
 import { BadModule, type LoadSpec } from '../lifecycle/load.js';
 import { DEV } from '../env.js';
+import { trustedHTML } from '../lifecycle/trusted.js';
 import { client, CONNECT, type ClientConfig, type Down, type Up, type WireRoute, type WireState } from './iframe-client.js';
 
 /** What `load` learnt about the entry. */
@@ -144,7 +145,7 @@ const srcdoc = (entry: Entry, cfg: ClientConfig): string => {
   const base = doc.createElement('base');
   base.href = href;
   const tpl = doc.createElement('template');
-  tpl.innerHTML = script(cfg);
+  tpl.innerHTML = trustedHTML(script(cfg));
   doc.head.prepend(base, tpl.content);
   const doctype = doc.doctype ? new XMLSerializer().serializeToString(doc.doctype) : '';
   return doctype + doc.documentElement.outerHTML;
@@ -170,7 +171,7 @@ async function probe(url: string, spec: LoadSpec): Promise<Entry> {
   }
   const entry: Entry = { url, name: spec.name, format: spec.format };
   const type = res.headers.get('content-type') ?? '';
-  if (spec.format == 'html') entry.page = new DOMParser().parseFromString(await res.text(), 'text/html');
+  if (spec.format == 'html') entry.page = new DOMParser().parseFromString(trustedHTML(await res.text()), 'text/html');
   else {
     void res.body?.cancel();
     if (type && !/javascript|ecmascript/i.test(type)) throw new BadModule(`served as "${type}", not JavaScript`);

@@ -5,6 +5,7 @@
  */
 import { BadModule } from '../load.js';
 import { describe } from '../errors.js';
+import { trustedHTML } from '../trusted.js';
 
 /** One `<script>` of the page. */
 export interface PageScript {
@@ -222,7 +223,7 @@ export async function fetchPage(url: string): Promise<Page> {
   if (!res.ok) throw new BadModule(`HTTP ${res.status}`);
   const type = res.headers.get('content-type');
   if (type && !/html/i.test(type)) throw new BadModule(`served as ${type.split(';')[0]}, not text/html (format="html" expects an HTML page)`);
-  const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const doc = new DOMParser().parseFromString(trustedHTML(await res.text()), 'text/html');
   const docUrl = res.url || url;
   const baseHref = doc.querySelector('base[href]')?.getAttribute('href');
   const base = baseHref ? abs(baseHref, docUrl) : docUrl;

@@ -23,6 +23,7 @@
 import type { Page, PageScript } from './html-page.js';
 import { PLACEHOLDER, absolutize, extractScripts } from './html-page.js';
 import { describe } from '../errors.js';
+import { trustedHTML, trustedScript, trustedScriptURL } from '../trusted.js';
 import { prefer } from './html-bridge.js';
 
 /** A script to run and where its `document.write` output goes (before `at`). */
@@ -217,7 +218,7 @@ async function runNow(page: Page, items: Item[], host: HTMLElement, signal: Abor
           moduleRuns.set(s.src, n);
           if (n > 1) src += `#mfe-run=${n}`;
         }
-        el.src = src;
+        el.src = trustedScriptURL(src);
         // A classic script runs in one task: its errors name its URL. A module's may name a module
         // it imports: every error while it loads and runs is taken as its own.
         owns = s.module ? () => true : (file) => !!file && strip(file) === strip(el.src);
@@ -235,7 +236,7 @@ async function runNow(page: Page, items: Item[], host: HTMLElement, signal: Abor
       } else {
         const token = `${++tokens}`;
         // One statement after the script's own: it ran to its end (not blocked, did not throw).
-        el.textContent = `${s.text}\n;document.dispatchEvent(new CustomEvent(${JSON.stringify(RAN)},{detail:${JSON.stringify(token)}}));`;
+        el.textContent = trustedScript(`${s.text}\n;document.dispatchEvent(new CustomEvent(${JSON.stringify(RAN)},{detail:${JSON.stringify(token)}}));`);
         if (s.module) {
           // It runs later (after its imports): done when it reports its end, throws, fails to
           // import, is blocked, or (WebKit) fires load.
@@ -314,7 +315,7 @@ const present = (src: string): boolean =>
  */
 function insertWritten(html: string, page: Page, at: Node): Item[] {
   const t = document.createElement('template');
-  t.innerHTML = html;
+  t.innerHTML = trustedHTML(html);
   absolutize(t.content, page.base);
   const scripts = extractScripts(t.content, page.base, true, page.scripts.length);
   const marks = placeholders(t.content);
