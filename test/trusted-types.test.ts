@@ -13,7 +13,7 @@ async function run(page: string): Promise<Record<string, unknown>> {
   return got;
 }
 
-// Trusted Types exist in Chromium (and not in Firefox ESR 140); elsewhere there is nothing to enforce.
+// Trusted Types exist in Chromium and WebKitGTK 2.50 (not in Firefox ESR 140, where there is nothing to enforce).
 const supported = 'trustedTypes' in globalThis;
 
 describe('Trusted Types (require-trusted-types-for script)', () => {
